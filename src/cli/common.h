@@ -1,0 +1,34 @@
+// What every command shares: the common options, loading the configuration (exit 2 on any
+// problem, all listed), setting up the log, opening the database (exit 3), and --now.
+#pragma once
+#include <cxxopts.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/db.h"
+
+namespace mj {
+
+// --config, --set, --database, --quiet, --verbose, --log-format, --json
+void add_common_options(cxxopts::Options& options);
+
+// Parses argv for a command; a bad flag is Error(kExitUsage).
+cxxopts::ParseResult parse_args(cxxopts::Options& options, int argc, char** argv);
+
+// Loads every configuration layer; prints all problems as "FILE:LINE: message" and throws
+// Error(kExitUsage) if there are any. `extra_sets` are command-specific overrides ("general.time_budget=5s").
+Config load_config(const cxxopts::ParseResult& args, std::vector<std::string> extra_sets = {});
+
+std::unique_ptr<Db> open_database(const Config& config);
+
+// --now: unix seconds, "2026-11-23", "2026-11-23T10:00", "2026-11-23T10:00:00Z" (UTC). Default: the clock.
+int64_t parse_now(const std::string& text);
+int64_t now_from(const cxxopts::ParseResult& args);
+
+// "12s ago", "in 3h" style, for status tables.
+std::string relative_time(int64_t t, int64_t now);
+
+}  // namespace mj

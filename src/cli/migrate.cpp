@@ -1,0 +1,22 @@
+// mailjobs migrate: bring the schema up to this binary's version (first use does it too).
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+
+namespace mj {
+
+int cmd_migrate(int argc, char** argv) {
+    cxxopts::Options o("mailjobs migrate", "Apply pending schema migrations.");
+    add_common_options(o);
+    auto args = parse_args(o, argc, argv);
+    Config config = load_config(args);
+    auto db = Db::open(config.path("general", "database"), config.duration("general", "busy_timeout") * 1000, Db::Migrate::no);
+    int before = db->schema_version();
+    int applied = db->migrate();
+    std::printf("%s: schema version %d -> %d (%d migration%s applied)\n", db->path().c_str(), before,
+                db->schema_version(), applied, applied == 1 ? "" : "s");
+    return 0;
+}
+
+}  // namespace mj

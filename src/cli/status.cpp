@@ -1,0 +1,43 @@
+// mailjobs status [--json]: running jobs with owner and heartbeat age, last outcome, consecutive
+// failures, next due time.
+#include <cstdio>
+#include <ctime>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "core/status.h"
+
+namespace mj {
+
+int cmd_status(int argc, char** argv) {
+    cxxopts::Options o("mailjobs status", "What runs now and how each job is doing.");
+    add_common_options(o);
+    auto args = parse_args(o, argc, argv);
+    Config config = load_config(args);
+    auto db = open_database(config);
+    int64_t now = static_cast<int64_t>(std::time(nullptr));
+    nlohmann::json st = collect_status(*db, config, now);
+    if (args.count("json")) {
+        std::printf("%s\n", st.dump(2).c_str());
+        return 0;
+    }
+    std::printf("%-32s %-9s %-13s %-6s %-14s %s\n", "JOB", "STATE", "LAST", "FAILS", "LAST RUN", "NEXT");
+    for (const auto& j : st["jobs"]) {
+        std::string state = j["running"].get<bool>() ? "running" : j["enabled"].get<bool>() ? "idle" : "disabled";
+        std::string last = j["last_outcome"].is_null() ? "never" : j["last_outcome"].get<std::string>();
+        if (j.contains("last_exit_reason") && j["last_exit_reason"] != "done" && j["last_exit_reason"] != "")
+            last += " (" + j["last_exit_reason"].get<std::string>() + ")";
+        std::string when = j.contains("last_finished_at") ? relative_time(j["last_finished_at"].get<int64_t>(), now) : "-";
+        std::string next = j["next_due_at"].is_null() ? "next tick" : relative_time(j["next_due_at"].get<int64_t>(), now);
+        if (j["next_due_at"].is_number() && j["next_due_at"].get<int64_t>() <= now) next = "due";
+        std::printf("%-32s %-9s %-13s %-6lld %-14s %s", j["name"].get<std::string>().c_str(), state.c_str(), last.c_str(),
+                    static_cast<long long>(j["consecutive_failures"].get<int64_t>()), when.c_str(), next.c_str());
+        if (j["running"].get<bool>())
+            std::printf("  owner %s, heartbeat %llds ago", j["owner"].get<std::string>().c_str(),
+                        static_cast<long long>(j["heartbeat_age_s"].get<int64_t>()));
+        std::printf("\n");
+    }
+    return 0;
+}
+
+}  // namespace mj

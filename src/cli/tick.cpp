@@ -1,0 +1,45 @@
+// mailjobs tick: the one crontab entry (BJ-01). Runs every due job, most important first, inside
+// one time budget. Silent on stdout when nothing is due, so cron sends no mail.
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "core/exit_codes.h"
+#include "cli/common.h"
+#include "cli/report.h"
+#include "core/due.h"
+#include "core/log.h"
+
+namespace mj {
+
+int cmd_tick(int argc, char** argv) {
+    cxxopts::Options o("mailjobs tick", "Run every due job inside one time budget (the crontab entry).");
+    add_common_options(o);
+    o.add_options()
+        ("max-runtime", "time budget for the whole tick (default general.time_budget)", cxxopts::value<std::string>())
+        ("now", "pretend the clock says this (tests and replays)", cxxopts::value<std::string>());
+    auto args = parse_args(o, argc, argv);
+    std::vector<std::string> sets;
+    if (args.count("max-runtime")) sets.push_back("general.time_budget=" + args["max-runtime"].as<std::string>());
+    int64_t now = now_from(args);
+    Config config = load_config(args, sets);
+    if (config.str("general", "mode") == "worker") {
+        logger().log(Level::info, "tick_skipped", {{"reason", "general.mode = worker: `mailjobs worker` runs the jobs"}});
+        return kExitOk;
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.duration("general", "time_budget"));
+    auto db = open_database(config);
+    auto results = run_due_jobs(*db, config, Trigger::cron, now, deadline);
+    if (args.count("json")) {
+        nlohmann::json arr = nlohmann::json::array();
+        for (const auto& r : results) {
+            SQLite::Statement q(db->sql(), "SELECT job FROM job_runs WHERE id = ?");
+            q.bind(1, r.run_id);
+            q.executeStep();
+            arr.push_back(run_result_json(r, q.getColumn(0).getText()));
+        }
+        std::printf("%s\n", arr.dump(2).c_str());
+    }
+    return exit_code_for(results, false);
+}
+
+}  // namespace mj

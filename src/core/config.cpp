@@ -1,0 +1,363 @@
+#include "core/config.h"
+
+#include <ini.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+#include "core/duration.h"
+#include "core/schedule.h"
+
+namespace mj {
+namespace {
+
+bool is_pattern_for(const char* pattern, const std::string& section) {
+    std::string p = pattern;
+    if (p.size() >= 2 && p.compare(p.size() - 2, 2, ".*") == 0)
+        return section.compare(0, p.size() - 1, p, 0, p.size() - 1) == 0 && section.size() > p.size() - 1;
+    return false;
+}
+
+// Rows of the table that apply to `section`: exact rows first, then pattern rows ("job.*").
+std::vector<const KeyDef*> keys_for(const std::string& section) {
+    std::vector<const KeyDef*> out;
+    for (const auto& k : config_keys())
+        if (section == k.section) out.push_back(&k);
+    for (const auto& k : config_keys()) {
+        if (!is_pattern_for(k.section, section)) continue;
+        bool shadowed = std::any_of(out.begin(), out.end(),
+                                    [&](const KeyDef* d) { return std::strcmp(d->key, k.key) == 0; });
+        if (!shadowed) out.push_back(&k);
+    }
+    return out;
+}
+
+std::string env_name(const std::string& section, const std::string& key) {
+    std::string n = "MAILJOBS_" + section + "_" + key;
+    for (auto& c : n) c = (c == '.' || c == '-') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return n;
+}
+
+std::string dirname_of(const std::string& path) {
+    auto slash = path.rfind('/');
+    if (slash == std::string::npos) return "";
+    return path.substr(0, slash + 1);
+}
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+struct ParseState {
+    Config* config;
+    std::map<std::string, std::map<std::string, Value>>* values;
+    std::vector<ConfigProblem>* problems;
+    const std::vector<std::string>* known_sections;
+    std::string file;
+    int line = 0;
+    FILE* fp = nullptr;
+    std::map<std::string, int> seen;  // "section\nkey" -> line
+    std::map<std::string, bool> reported_sections;
+};
+
+void add_section(std::map<std::string, std::map<std::string, Value>>& values, const std::string& section,
+                 const std::vector<JobDefaults>* jobs) {
+    auto& sec = values[section];
+    for (const KeyDef* k : keys_for(section)) {
+        Value v;
+        v.text = k->def;
+        v.origin = "default";
+        v.def = k;
+        if (jobs && std::strcmp(k->section, "job.*") == 0 && std::strcmp(k->key, "schedule") == 0) {
+            for (const auto& j : *jobs)
+                if ("job." + j.name == section) v.text = j.schedule;
+        }
+        sec.emplace(k->key, v);
+    }
+}
+
+// inih reads through this so the handler knows the line number (Debian's inih is built without
+// INI_HANDLER_LINENO).
+char* counting_reader(char* str, int num, void* stream) {
+    auto* st = static_cast<ParseState*>(stream);
+    char* r = std::fgets(str, num, st->fp);
+    if (r) ++st->line;
+    return r;
+}
+
+void set_value(std::map<std::string, Value>& section, const std::string& key, const std::string& text,
+               const std::string& origin) {
+    auto& v = section.at(key);
+    v.text = text;
+    v.origin = origin;
+}
+
+int on_ini_entry(void* user, const char* section_c, const char* name_c, const char* value_c) {
+    auto* st = static_cast<ParseState*>(user);
+    std::string section = section_c, name = name_c ? name_c : "", value = value_c ? value_c : "";
+    std::string where = st->file + ":" + std::to_string(st->line);
+    auto& values = *st->values;
+    if (!values.count(section)) {
+        if (section.rfind("retention.", 0) == 0 && section.size() > 10) {
+            add_section(values, section, nullptr);
+        } else {
+            if (!st->reported_sections[section]) {
+                st->reported_sections[section] = true;
+                std::string hint = did_you_mean(section, *st->known_sections);
+                st->problems->push_back({where, "unknown section [" + section + "]" +
+                                                    (hint.empty() ? "" : " (did you mean [" + hint + "]?)")});
+            }
+            return 1;
+        }
+    }
+    if (!name_c) return 1;  // section header only (INI_CALL_HANDLER_ON_NEW_SECTION builds)
+    auto& sec = values[section];
+    if (!sec.count(name)) {
+        std::vector<std::string> keys;
+        for (const auto& kv : sec) keys.push_back(kv.first);
+        std::string hint = did_you_mean(name, keys);
+        st->problems->push_back({where, "unknown key '" + name + "' in [" + section + "]" +
+                                            (hint.empty() ? "" : " (did you mean '" + hint + "'?)")});
+        return 1;
+    }
+    std::string id = section + "\n" + name;
+    if (st->seen.count(id)) {
+        st->problems->push_back({where, "duplicate key '" + name + "' in [" + section + "] (first set on line " +
+                                            std::to_string(st->seen[id]) + ")"});
+        return 1;
+    }
+    st->seen[id] = st->line;
+    std::string why = validate_value(*sec[name].def, value);
+    if (!why.empty()) {
+        st->problems->push_back({where, "[" + section + "] " + name + ": " + why});
+        return 1;
+    }
+    set_value(sec, name, value, where);
+    return 1;
+}
+
+}  // namespace
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+    std::string best;
+    size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
+    for (const auto& c : candidates) {
+        size_t d = edit_distance(word, c);
+        if (d < best_d) best_d = d, best = c;
+    }
+    return best;
+}
+
+std::string validate_value(const KeyDef& def, const std::string& text) {
+    std::string err;
+    switch (def.type) {
+        case KeyType::string:
+        case KeyType::path:
+        case KeyType::list:
+            return "";
+        case KeyType::boolean:
+            if (text == "true" || text == "false" || text == "yes" || text == "no" || text == "on" ||
+                text == "off" || text == "1" || text == "0")
+                return "";
+            return "expected true or false, got '" + text + "'";
+        case KeyType::integer: {
+            if (text.empty()) return "expected a whole number, got nothing";
+            for (char c : text)
+                if (c < '0' || c > '9') return "expected a whole number >= 0, got '" + text + "'";
+            if (text.size() > 15) return "number '" + text + "' is too large";
+            return "";
+        }
+        case KeyType::duration:
+            if (parse_duration(text, &err)) return "";
+            return err;
+        case KeyType::schedule:
+            if (text == "off" || Schedule::parse(text, &err)) return "";
+            return err;
+        case KeyType::timezone:
+            if (tz_valid(text)) return "";
+            return "unknown timezone '" + text + "' (use UTC or a name like Europe/Berlin)";
+        case KeyType::choice: {
+            std::string all = def.choices ? def.choices : "";
+            size_t start = 0;
+            while (start <= all.size()) {
+                size_t bar = all.find('|', start);
+                if (bar == std::string::npos) bar = all.size();
+                if (all.compare(start, bar - start, text) == 0 && bar - start == text.size()) return "";
+                start = bar + 1;
+            }
+            std::string shown = all;
+            std::replace(shown.begin(), shown.end(), '|', ',');
+            return "expected one of " + shown + ", got '" + text + "'";
+        }
+        case KeyType::url:
+            if (text.empty() || text.rfind("http://", 0) == 0 || text.rfind("https://", 0) == 0) return "";
+            return "expected an http:// or https:// URL, got '" + text + "'";
+    }
+    return "";
+}
+
+Config Config::load(const LoadOptions& options, std::vector<ConfigProblem>* problems) {
+    Config c;
+    // 1. built-in defaults for every known section
+    std::vector<std::string> known_sections;
+    for (const auto& k : config_keys()) {
+        std::string s = k.section;
+        if (s.find('*') != std::string::npos) continue;
+        if (std::find(known_sections.begin(), known_sections.end(), s) == known_sections.end())
+            known_sections.push_back(s);
+    }
+    for (const auto& j : options.jobs) known_sections.push_back("job." + j.name);
+    known_sections.erase(std::remove_if(known_sections.begin(), known_sections.end(),
+                                        [&](const std::string& s) {
+                                            if (s.rfind("job.", 0) != 0) return false;
+                                            for (const auto& j : options.jobs)
+                                                if (s == "job." + j.name) return false;
+                                            return true;  // a job.NAME row for a job not in the registry
+                                        }),
+                         known_sections.end());
+    for (const auto& s : known_sections) add_section(c.values_, s, &options.jobs);
+
+    // 2. jobs.ini
+    std::string file = options.file;
+    bool explicit_file = !file.empty();
+    if (file.empty()) {
+        const char* env = std::getenv("MAILJOBS_CONFIG");
+        if (env && *env) file = env, explicit_file = true;
+    }
+    if (file.empty()) file = "jobs.ini";
+    c.file_ = file;
+    ParseState st;
+    st.config = &c;
+    st.values = &c.values_;
+    st.problems = problems;
+    st.known_sections = &known_sections;
+    st.file = file;
+    st.fp = std::fopen(file.c_str(), "r");
+    if (st.fp) {
+        c.file_found_ = true;
+        c.base_dir_ = dirname_of(file);
+        int rc = ini_parse_stream(counting_reader, &st, on_ini_entry, &st);
+        std::fclose(st.fp);
+        if (rc > 0) problems->push_back({file + ":" + std::to_string(rc), "syntax error (expected [section] or key = value)"});
+    } else if (explicit_file) {
+        problems->push_back({file, std::string("cannot read config file: ") + std::strerror(errno)});
+    } else {
+        c.file_.clear();
+    }
+
+    // 3. environment, 4. command line
+    for (auto& [section, keys] : c.values_) {
+        for (auto& [key, v] : keys) {
+            std::string name = env_name(section, key);
+            const char* e = std::getenv(name.c_str());
+            if (!e) continue;
+            std::string why = validate_value(*v.def, e);
+            if (!why.empty()) problems->push_back({"env " + name, why});
+            else set_value(keys, key, e, "env");
+        }
+    }
+    for (const auto& set : options.cli_sets) {
+        auto eq = set.find('=');
+        auto dot = set.rfind('.', eq);
+        if (eq == std::string::npos || dot == std::string::npos) {
+            problems->push_back({"--set", "expected SECTION.KEY=VALUE, got '" + set + "'"});
+            continue;
+        }
+        std::string section = set.substr(0, dot), key = set.substr(dot + 1, eq - dot - 1), text = set.substr(eq + 1);
+        if (!c.values_.count(section) || !c.values_[section].count(key)) {
+            problems->push_back({"--set", "unknown key " + section + "." + key});
+            continue;
+        }
+        std::string why = validate_value(*c.values_[section][key].def, text);
+        if (!why.empty()) problems->push_back({"--set", section + "." + key + ": " + why});
+        else set_value(c.values_[section], key, text, "cli");
+    }
+
+    // Operator retention policies need their identifying keys.
+    for (const auto& s : c.retention_sections())
+        for (const char* required : {"table", "time_column", "older_than"})
+            if (c.values_[s][required].text.empty())
+                problems->push_back({c.file_, "[" + s + "] needs '" + required + "'"});
+    return c;
+}
+
+std::vector<std::string> Config::retention_sections() const {
+    std::vector<std::string> out;
+    for (const auto& kv : values_)
+        if (kv.first.rfind("retention.", 0) == 0) out.push_back(kv.first);
+    return out;
+}
+
+bool Config::has(const std::string& section, const std::string& key) const {
+    auto s = values_.find(section);
+    return s != values_.end() && s->second.count(key);
+}
+
+const Value& Config::value(const std::string& section, const std::string& key) const {
+    auto s = values_.find(section);
+    if (s == values_.end()) throw std::logic_error("config: unknown section " + section);
+    auto k = s->second.find(key);
+    if (k == s->second.end()) throw std::logic_error("config: unknown key " + section + "." + key);
+    return k->second;
+}
+
+const std::string& Config::str(const std::string& section, const std::string& key) const {
+    return value(section, key).text;
+}
+
+int64_t Config::integer(const std::string& section, const std::string& key) const {
+    const auto& t = str(section, key);
+    return t.empty() ? 0 : std::stoll(t);
+}
+
+bool Config::boolean(const std::string& section, const std::string& key) const {
+    const auto& t = str(section, key);
+    return t == "true" || t == "yes" || t == "on" || t == "1";
+}
+
+int64_t Config::duration(const std::string& section, const std::string& key) const {
+    const auto& t = str(section, key);
+    if (t.empty() || t == "0") return 0;
+    std::string err;
+    auto d = parse_duration(t, &err);
+    return d ? *d : 0;
+}
+
+std::vector<std::string> Config::list(const std::string& section, const std::string& key) const {
+    std::vector<std::string> out;
+    std::string cur;
+    for (char ch : str(section, key) + ",") {
+        if (ch == ',') {
+            while (!cur.empty() && cur.back() == ' ') cur.pop_back();
+            if (!cur.empty()) out.push_back(cur);
+            cur.clear();
+        } else if (!(ch == ' ' && cur.empty())) {
+            cur += ch;
+        }
+    }
+    return out;
+}
+
+std::string Config::path(const std::string& section, const std::string& key) const {
+    const Value& v = value(section, key);
+    if (v.text.empty() || v.text[0] == '/') return v.text;
+    bool from_file_or_default = v.origin == "default" || v.origin.rfind(file_ + ":", 0) == 0;
+    if (file_found_ && from_file_or_default) return base_dir_ + v.text;
+    return v.text;
+}
+
+}  // namespace mj

@@ -1,0 +1,135 @@
+#include "core/lease.h"
+
+#include <signal.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+#include <fstream>
+#include <random>
+
+namespace mj {
+
+int64_t wall_now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+bool process_alive(int64_t pid) {
+    if (pid <= 0) return false;
+    return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+const std::string& Lease::host() {
+    static const std::string name = [] {
+        struct utsname u {};
+        return uname(&u) == 0 ? std::string(u.nodename) : std::string("unknown");
+    }();
+    return name;
+}
+
+std::string Lease::make_owner_token() {
+    std::random_device rd;
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
+    return host() + ":" + std::to_string(getpid()) + ":" + buf;
+}
+
+namespace {
+
+std::optional<LeaseHolder> read_holder(Db& db, const std::string& job) {
+    SQLite::Statement q(db.sql(),
+                        "SELECT owner, host, pid, coalesce(run_id,0), acquired_at, heartbeat_at, expires_at "
+                        "FROM job_locks WHERE job = ?");
+    q.bind(1, job);
+    if (!q.executeStep()) return std::nullopt;
+    LeaseHolder h;
+    h.owner = q.getColumn(0).getString();
+    h.host = q.getColumn(1).getString();
+    h.pid = q.getColumn(2).getInt64();
+    h.run_id = q.getColumn(3).getInt64();
+    h.acquired_at = q.getColumn(4).getInt64();
+    h.heartbeat_at = q.getColumn(5).getInt64();
+    h.expires_at = q.getColumn(6).getInt64();
+    return h;
+}
+
+bool holder_is_live(const LeaseHolder& h) {
+    if (h.expires_at <= wall_now()) return false;
+    if (h.host == Lease::host() && !process_alive(h.pid)) return false;  // killed on this host
+    return true;
+}
+
+}  // namespace
+
+std::optional<LeaseHolder> Lease::live_holder(Db& db, const std::string& job) {
+    auto h = read_holder(db, job);
+    if (h && holder_is_live(*h)) return h;
+    return std::nullopt;
+}
+
+std::optional<Lease> Lease::acquire_in_txn(Db& db, const std::string& job, int64_t ttl, LeaseHolder* holder) {
+    auto existing = read_holder(db, job);
+    if (existing && holder_is_live(*existing)) {
+        if (holder) *holder = *existing;
+        return std::nullopt;
+    }
+    Lease lease(db, job, make_owner_token(), ttl);
+    int64_t now = wall_now();
+    SQLite::Statement up(db.sql(),
+                         "INSERT INTO job_locks(job, owner, host, pid, run_id, acquired_at, heartbeat_at, expires_at) "
+                         "VALUES(?, ?, ?, ?, NULL, ?, ?, ?) "
+                         "ON CONFLICT(job) DO UPDATE SET owner=excluded.owner, host=excluded.host, pid=excluded.pid, "
+                         "run_id=NULL, acquired_at=excluded.acquired_at, heartbeat_at=excluded.heartbeat_at, "
+                         "expires_at=excluded.expires_at");
+    up.bind(1, job);
+    up.bind(2, lease.owner_);
+    up.bind(3, host());
+    up.bind(4, static_cast<int64_t>(getpid()));
+    up.bind(5, now);
+    up.bind(6, now);
+    up.bind(7, now + ttl);
+    up.exec();
+    lease.renewed_at_ = now;
+    return lease;
+}
+
+bool Lease::heartbeat(int64_t ttl) {
+    ttl_ = ttl;
+    bool kept = false;
+    db_->write([&] {
+        int64_t now = wall_now();
+        SQLite::Statement q(db_->sql(), "UPDATE job_locks SET heartbeat_at = ?, expires_at = ? WHERE job = ? AND owner = ?");
+        q.bind(1, now);
+        q.bind(2, now + ttl_);
+        q.bind(3, job_);
+        q.bind(4, owner_);
+        kept = q.exec() == 1;
+        renewed_at_ = now;
+    });
+    return kept;
+}
+
+bool Lease::maybe_heartbeat() {
+    if (wall_now() - renewed_at_ < ttl_ / 3) return true;
+    return heartbeat(ttl_);
+}
+
+void Lease::set_run_id(int64_t run_id) {
+    SQLite::Statement q(db_->sql(), "UPDATE job_locks SET run_id = ? WHERE job = ? AND owner = ?");
+    q.bind(1, run_id);
+    q.bind(2, job_);
+    q.bind(3, owner_);
+    q.exec();
+}
+
+void Lease::release_in_txn() {
+    SQLite::Statement q(db_->sql(), "DELETE FROM job_locks WHERE job = ? AND owner = ?");
+    q.bind(1, job_);
+    q.bind(2, owner_);
+    q.exec();
+}
+
+void Lease::release() {
+    db_->write([&] { release_in_txn(); });
+}
+
+}  // namespace mj

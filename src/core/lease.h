@@ -1,0 +1,55 @@
+// Job leases (BJ-02): one row per job in job_locks.
+//
+// - acquire() is one short BEGIN IMMEDIATE transaction: it takes the row if there is none, if the
+//   holder's lease expired, or if the holder is a process on this host that no longer exists
+//   (kill -9 leaves the row behind; we need not wait for the expiry to notice a dead pid).
+// - The TTL follows the time budget (budget + lease_grace), not a day: a stuck run blocks its job
+//   for minutes, not the 24 h a stuck Laravel mutex did.
+// - heartbeat() renews while the owner works; it fails if someone else took the lease meanwhile.
+// - release() deletes the row only where owner = our token (Laravel released other runs' locks).
+// Lease times use the real wall clock, never --now.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/db.h"
+
+namespace mj {
+
+struct LeaseHolder {
+    std::string owner, host;
+    int64_t pid = 0, run_id = 0, acquired_at = 0, heartbeat_at = 0, expires_at = 0;
+};
+
+class Lease {
+public:
+    // Inside an open write transaction: takes the lease or returns nullopt and fills *holder.
+    static std::optional<Lease> acquire_in_txn(Db& db, const std::string& job, int64_t ttl_seconds, LeaseHolder* holder);
+    // The live holder of `job`'s lease, if any (expired or dead-owner rows count as free).
+    static std::optional<LeaseHolder> live_holder(Db& db, const std::string& job);
+    static std::string make_owner_token();
+    static const std::string& host();
+
+    // Renews the lease; returns false if it was lost (taken over after expiry).
+    bool heartbeat(int64_t ttl_seconds);
+    // Heartbeat only if a third of the TTL passed since the last renewal.
+    bool maybe_heartbeat();
+    void set_run_id(int64_t run_id);  // inside the caller's transaction
+    void release();                   // its own short transaction; only our own row
+    void release_in_txn();
+
+    const std::string& owner() const { return owner_; }
+
+private:
+    Lease(Db& db, std::string job, std::string owner, int64_t ttl) : db_(&db), job_(std::move(job)), owner_(std::move(owner)), ttl_(ttl) {}
+    Db* db_;
+    std::string job_, owner_;
+    int64_t ttl_;
+    int64_t renewed_at_ = 0;
+};
+
+int64_t wall_now();
+bool process_alive(int64_t pid);
+
+}  // namespace mj

@@ -1,0 +1,193 @@
+#include "core/runner.h"
+
+#include <algorithm>
+#include <climits>
+
+#include "core/error.h"
+#include "core/lease.h"
+#include "core/log.h"
+#include "core/schedule.h"
+#include "jobs/registry.h"
+
+namespace mj {
+namespace {
+
+std::string counts_json(const Counts& c) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [k, v] : c.by_name) j[k] = v;
+    return j.dump();
+}
+
+// Jobs that must not run beside `job`: its own list plus every job that names it (symmetric).
+std::vector<std::string> conflicts_of(const JobDef& job) {
+    std::vector<std::string> out(job.conflicts.begin(), job.conflicts.end());
+    for (const auto& other : job_registry())
+        for (const char* c : other.conflicts)
+            if (job.name == std::string(c)) out.push_back(other.name);
+    return out;
+}
+
+int64_t insert_run(Db& db, const JobDef& job, const RunOptions& o, const std::string& owner) {
+    SQLite::Statement q(db.sql(),
+                        "INSERT INTO job_runs(job, trigger, started_at, outcome, dry_run, owner, clock_at) "
+                        "VALUES(?, ?, ?, 'running', ?, ?, ?)");
+    q.bind(1, job.name);
+    q.bind(2, trigger_name(o.trigger));
+    q.bind(3, wall_now());
+    q.bind(4, o.dry_run == DryRun::yes ? 1 : 0);
+    q.bind(5, owner);
+    q.bind(6, o.now);
+    q.exec();
+    return db.sql().getLastInsertRowid();
+}
+
+void finish_run(Db& db, const RunResult& r, const std::string& outcome, int64_t max_txn_ms, const std::string& note) {
+    SQLite::Statement q(db.sql(),
+                        "UPDATE job_runs SET finished_at = ?, outcome = ?, exit_reason = ?, examined = ?, changed = ?, "
+                        "counts = ?, error = ?, duration_ms = ?, max_txn_ms = ? WHERE id = ?");
+    q.bind(1, wall_now());
+    q.bind(2, outcome);
+    q.bind(3, r.exit_reason);
+    q.bind(4, r.counts.examined);
+    q.bind(5, r.counts.changed);
+    q.bind(6, counts_json(r.counts));
+    std::string err = !r.error.empty() ? r.error : note;
+    if (err.empty()) q.bind(7); else q.bind(7, err);
+    q.bind(8, r.duration_ms);
+    q.bind(9, max_txn_ms);
+    q.bind(10, r.run_id);
+    q.exec();
+}
+
+void update_state(Db& db, const JobDef& job, const RunResult& r, const RunOptions& o, int64_t next, int64_t started) {
+    bool failed = r.outcome == Outcome::failed;
+    bool skipped = r.outcome == Outcome::skipped;
+    SQLite::Statement q(db.sql(),
+                        "INSERT INTO job_state(job, next_due_at, last_run_id, last_outcome, last_started_at, last_finished_at, consecutive_failures) "
+                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(job) DO UPDATE SET "
+                        "next_due_at = CASE WHEN ?8 THEN ?2 ELSE next_due_at END, last_run_id = ?3, last_outcome = ?4, "
+                        "last_started_at = ?5, last_finished_at = ?6, "
+                        "consecutive_failures = CASE WHEN ?9 THEN consecutive_failures + 1 WHEN ?10 THEN consecutive_failures ELSE 0 END");
+    q.bind(1, job.name);
+    if (o.update_schedule) q.bind(2, next); else q.bind(2);
+    q.bind(3, r.run_id);
+    q.bind(4, outcome_name(r.outcome));
+    q.bind(5, started);
+    q.bind(6, wall_now());
+    q.bind(7, failed ? 1 : 0);
+    q.bind(8, o.update_schedule ? 1 : 0);
+    q.bind(9, failed ? 1 : 0);
+    q.bind(10, skipped ? 1 : 0);
+    q.exec();
+}
+
+}  // namespace
+
+int64_t next_due(const Config& config, const JobDef& job, int64_t after) {
+    const std::string& text = config.str("job." + std::string(job.name), "schedule");
+    if (text == "off") return INT64_MAX;
+    std::string err;
+    auto s = Schedule::parse(text, &err);
+    if (!s) return INT64_MAX;  // validated at load; unreachable
+    return s->next_after(after, job.name, config.str("general", "timezone"));
+}
+
+RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOptions& o) {
+    auto t0 = std::chrono::steady_clock::now();
+    int64_t started = wall_now();
+    RunResult r;
+    JobContext ctx(db, config, job.name, o.now, o.dry_run, o.deadline);
+    ctx.trigger = o.trigger;
+    ctx.older_than_override = o.older_than;
+    db.reset_txn_stats();
+
+    // (1) lease + conflicts + history row, one short transaction. Dry-run takes no lease: it
+    // writes nothing but its history row, so it cannot disturb a real run.
+    int64_t remaining_s = std::max<int64_t>(1, ctx.remaining_ms() / 1000 + 1);
+    int64_t ttl = remaining_s + config.duration("general", "lease_grace");
+    std::optional<Lease> lease;
+    LeaseHolder holder;
+    std::string conflict_with;
+    std::string owner = Lease::make_owner_token();
+    db.write([&] {
+        if (o.dry_run == DryRun::no) {
+            lease = Lease::acquire_in_txn(db, job.name, ttl, &holder);
+            if (lease) {
+                owner = lease->owner();
+                for (const auto& c : conflicts_of(job))
+                    if (Lease::live_holder(db, c)) { conflict_with = c; break; }
+            }
+        }
+        r.run_id = insert_run(db, job, o, owner);
+        if (lease && conflict_with.empty()) lease->set_run_id(r.run_id);
+        if (lease && !conflict_with.empty()) { lease->release_in_txn(); lease.reset(); }
+    });
+    ctx.run_id = r.run_id;
+    ctx.lease = lease ? &*lease : nullptr;
+
+    std::string outcome_text;
+    if (o.dry_run == DryRun::no && !lease) {
+        r.outcome = Outcome::skipped;
+        r.exit_reason = conflict_with.empty() ? "lock held" : "conflict";
+        ctx.note = conflict_with.empty()
+                       ? "held by " + holder.owner + " (run " + std::to_string(holder.run_id) + ", heartbeat " +
+                             std::to_string(wall_now() - holder.heartbeat_at) + "s ago)"
+                       : "conflicting job " + conflict_with + " is running";
+        ctx.info(conflict_with.empty() ? "lock_held" : "conflict", {{"reason", ctx.note}});
+    } else {
+        ctx.info("run_start", {{"trigger", trigger_name(o.trigger)}, {"dry_run", o.dry_run == DryRun::yes}, {"clock", iso_time(o.now)}});
+        try {
+            r.outcome = job.fn(ctx);
+        } catch (const std::exception& e) {
+            r.outcome = Outcome::failed;
+            r.error = e.what();
+        }
+        if (r.outcome == Outcome::more && ctx.stop_reason().empty()) ctx.should_stop();
+        if (r.outcome == Outcome::done) r.exit_reason = "done";
+        else if (r.outcome == Outcome::failed) r.exit_reason = "error";
+        else if (r.outcome == Outcome::skipped) r.exit_reason = "conflict";
+        else r.exit_reason = ctx.stop_reason() == "signal" ? "signal" : (ctx.stop_reason() == "lease lost" ? "error" : "budget reached");
+        if (ctx.stop_reason() == "lease lost") { r.outcome = Outcome::failed; r.error = "lease lost: another process took over this job"; }
+    }
+    if (r.outcome == Outcome::failed && r.error.empty()) r.error = ctx.note.empty() ? "job failed" : ctx.note;
+    outcome_text = r.exit_reason == "signal" ? "interrupted" : outcome_name(r.outcome);
+    r.counts = ctx.counts;
+    r.result = ctx.result;
+    r.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+
+    // (3) record and release, one short transaction. The next due time is computed from the job's
+    // clock, so a tick after three missed days runs a daily job once, not three times.
+    int64_t next = r.outcome == Outcome::more ? o.now : next_due(config, job, o.now);
+    int64_t max_txn_ms = db.max_txn_us() / 1000;
+    db.write([&] {
+        finish_run(db, r, outcome_text, max_txn_ms, ctx.note);
+        if (o.dry_run == DryRun::no && !(r.outcome == Outcome::skipped && r.exit_reason == "lock held"))
+            update_state(db, job, r, o, next, started);
+        if (lease) lease->release_in_txn();
+    });
+    nlohmann::json fields = {{"outcome", outcome_text}, {"exit_reason", r.exit_reason}, {"examined", r.counts.examined},
+                             {"changed", r.counts.changed}, {"duration_ms", r.duration_ms}, {"max_txn_ms", max_txn_ms}};
+    for (const auto& [k, v] : r.counts.by_name) fields["count." + k] = v;
+    if (r.outcome == Outcome::failed) {
+        fields["error"] = r.error;
+        logger().log(Level::error, "run_end", fields, job.name, r.run_id);
+    } else if (r.outcome != Outcome::skipped) {
+        logger().log(Level::info, "run_end", fields, job.name, r.run_id);
+    }
+    return r;
+}
+
+int exit_code_for(const std::vector<RunResult>& runs, bool locks_matter) {
+    bool failed = false, interrupted = false, locked = false;
+    for (const auto& r : runs) {
+        failed |= r.outcome == Outcome::failed;
+        interrupted |= r.exit_reason == "signal";
+        locked |= r.exit_reason == "lock held" || r.exit_reason == "conflict";
+    }
+    if (failed) return kExitJobFailed;
+    if (interrupted || g_stop_signal.load()) return kExitInterrupted;
+    if (locked && locks_matter) return kExitLocked;
+    return kExitOk;
+}
+
+}  // namespace mj

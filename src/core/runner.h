@@ -1,0 +1,46 @@
+// Runs one job under the contract: lease, conflicts, history row, budget, job_state.
+//
+// Per run: (1) one short transaction takes the lease, checks conflicting jobs and inserts the
+// job_runs row; (2) the job works in its own short batches; (3) one short transaction records the
+// outcome in job_runs and job_state and releases the lease. A job that throws is recorded as failed
+// with its message; the process carries on with the next job.
+#pragma once
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "core/config.h"
+#include "core/db.h"
+#include "jobs/job.h"
+
+namespace mj {
+
+struct RunOptions {
+    Trigger trigger = Trigger::manual;
+    DryRun dry_run = DryRun::no;
+    int64_t now = 0;                                  // job clock
+    std::chrono::steady_clock::time_point deadline;   // end of the time budget
+    std::optional<int64_t> older_than;                // --older-than
+    bool update_schedule = false;                     // tick/worker: store the next due time
+};
+
+struct RunResult {
+    int64_t run_id = 0;
+    Outcome outcome = Outcome::failed;
+    std::string exit_reason;   // done, budget reached, signal, lock held, conflict, error
+    std::string error;
+    Counts counts;
+    nlohmann::json result;
+    int64_t duration_ms = 0;
+};
+
+RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOptions& options);
+
+// The next due time of `job` after `after` (its schedule from config, timezone from [general]).
+// Returns INT64_MAX for schedule = off.
+int64_t next_due(const Config& config, const JobDef& job, int64_t after);
+
+// Exit code for a set of runs: failed > interrupted > lock/conflict (only if `locks_matter`) > ok.
+int exit_code_for(const std::vector<RunResult>& runs, bool locks_matter);
+
+}  // namespace mj

@@ -1,0 +1,68 @@
+// Schedules: when a job is due.
+//
+// Two forms are accepted in jobs.ini (`schedule = ...`):
+//   every <duration>      fixed interval in absolute seconds (DST never changes it), e.g. "every 6h";
+//                         "every tick" means due on every tick (interval 0).
+//   <5-field cron>        "m h dom mon dow" with *, lists, ranges, steps and names (jan, mon), plus
+//                         @hourly @daily @midnight @weekly @monthly @yearly @annually.
+//
+// Cron expressions are evaluated on the wall clock of the configured timezone (default UTC).
+// DST rule (also in README): a wall time that does not exist on a spring-forward day runs at the
+// first instant after the gap; a wall time that occurs twice on a fall-back day runs once, at its
+// first occurrence.
+//
+// Stagger (BJ-28): schedules written as a macro (@daily, @weekly, @monthly, @yearly) or as an
+// interval of 24h or more are shifted by a deterministic per-job offset derived from the job name,
+// so daily jobs do not all start at midnight. Explicit cron times ("0 2 * * *") are never shifted:
+// the operator chose that minute.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace mj {
+
+class Schedule {
+public:
+    // Parses `text`; on failure returns nullopt and sets *error to a one-line reason.
+    static std::optional<Schedule> parse(const std::string& text, std::string* error);
+
+    // The first due time strictly after `after` (unix seconds, UTC) for job `job` in timezone `tz`
+    // ("UTC" or an IANA name such as "Europe/Berlin"). For intervals: after + interval + stagger
+    // alignment is NOT used; intervals are simply after + interval (stagger applies only to the
+    // first run, see first_due). Returns INT64_MAX if the expression never matches (e.g. Feb 30).
+    int64_t next_after(int64_t after, const std::string& job, const std::string& tz) const;
+
+    // Seconds of deterministic stagger for `job` (0 for explicit cron times and short intervals).
+    // Derived from FNV-1a (64-bit) of the job name, so it is the same on every run and machine:
+    //   @daily @midnight @weekly @monthly @yearly @annually: (hash % 180) minutes, i.e. 0..2h59m.
+    //     next_after() adds it to the macro's local wall time (00:00 -> e.g. 01:37) and then applies
+    //     the DST rule above to the shifted wall time. @hourly is not staggered.
+    //   every <d> with d >= 24h: (hash % (min(d/8, 3h) in minutes)) minutes. next_after() ignores it;
+    //     the caller offsets the first run by it.
+    int64_t stagger(const std::string& job) const;
+
+    bool every_tick() const { return kind_ == Kind::interval && interval_ == 0; }
+    const std::string& text() const { return text_; }
+
+private:
+    enum class Kind { interval, cron };
+    Kind kind_ = Kind::interval;
+    int64_t interval_ = 0;
+    bool macro_ = false;           // written as @daily/@weekly/@monthly/@yearly (stagger applies; not @hourly)
+    // Bit n set = value n matches. dow uses bits 0-6 (Sunday = 0; a "7" in the text is folded into 0).
+    uint64_t minute_bits_ = 0, hour_bits_ = 0, dom_bits_ = 0, month_bits_ = 0, dow_bits_ = 0;
+    // Field text starts with '*' (Vixie cron's DOM_STAR/DOW_STAR). If neither is starred, a day
+    // matches when dom OR dow matches; otherwise both must match.
+    bool dom_star_ = true, dow_star_ = true;
+
+    bool day_matches(int64_t year, int month, int day) const;
+    std::string text_;
+};
+
+// Timezone helpers (also used by log timestamps and `--now` parsing).
+// Offset of `tz` from UTC in seconds at instant `t`. Returns false if the zone is unknown.
+bool tz_offset(const std::string& tz, int64_t t, int64_t* offset);
+bool tz_valid(const std::string& tz);
+
+}  // namespace mj

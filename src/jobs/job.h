@@ -1,0 +1,108 @@
+// The job contract (DESIGN.md "The job contract").
+//
+// A job is one entry in the registry (registry.cpp) and one function taking a JobContext. It works
+// in batches: each batch is one short write transaction (ctx.db.write), and between batches it asks
+// ctx.should_stop() (deadline, signal, lost lease). It returns an Outcome; counts go into ctx.counts.
+// Re-running a finished job changes nothing (BJ-27). In dry-run it makes the same selection, counts
+// what it would change, and writes nothing (the runner writes the history row).
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/db.h"
+#include "core/log.h"
+
+namespace mj {
+
+class Lease;
+
+// Stable names: stored in job_runs.outcome and printed by `history`; never renumber or rename.
+enum class Outcome { done, more, skipped, failed };
+const char* outcome_name(Outcome o);
+
+enum class Trigger { cron, manual, worker, api };
+const char* trigger_name(Trigger t);
+
+enum class DryRun { no, yes };
+
+struct Counts {
+    int64_t examined = 0;
+    int64_t changed = 0;
+    std::map<std::string, int64_t> by_name;  // table or counter name -> rows
+    void add(const std::string& name, int64_t n) {
+        if (n) by_name[name] += n;
+    }
+};
+
+// Process-wide stop flag, set by SIGTERM/SIGINT/SIGXCPU/SIGALRM (cli/signals.cpp).
+extern std::atomic<int> g_stop_signal;
+
+class JobContext {
+public:
+    JobContext(Db& db, const Config& config, std::string job, int64_t now, DryRun dry_run,
+               std::chrono::steady_clock::time_point deadline)
+        : db(db), config(config), job(std::move(job)), now(now), dry_run(dry_run == DryRun::yes), deadline_(deadline) {}
+
+    Db& db;
+    const Config& config;
+    const std::string job;
+    const int64_t now;          // the job's clock (unix seconds; --now overrides)
+    const bool dry_run;
+    int64_t run_id = 0;
+    Trigger trigger = Trigger::manual;
+    std::optional<int64_t> older_than_override;  // --older-than
+    Counts counts;
+    std::string note;           // free text for history (e.g. conflict reason)
+    nlohmann::json result = nlohmann::json::object();  // job-specific result (message-cleanup's JSON, ...)
+
+    // True when the job must stop after the current batch: deadline passed, a signal arrived, or
+    // the lease was lost. Renews the lease when due. Call between batches, never inside one.
+    bool should_stop();
+    // Why should_stop() said yes: "budget reached", "signal", "lease lost", or "".
+    const std::string& stop_reason() const { return stop_reason_; }
+    int64_t remaining_ms() const;
+
+    // This job's section of jobs.ini.
+    std::string section() const { return "job." + job; }
+    const std::string& cfg(const std::string& key) const { return config.str(section(), key); }
+    int64_t cfg_int(const std::string& key) const { return config.integer(section(), key); }
+    int64_t cfg_duration(const std::string& key) const { return config.duration(section(), key); }
+    bool cfg_bool(const std::string& key) const { return config.boolean(section(), key); }
+    // --older-than if given, else the job's `key` (default "older_than") in seconds.
+    int64_t older_than(const std::string& key = "older_than") const;
+
+    // job_state.cursor, a small JSON object per job. cursor_set writes in the caller's transaction.
+    nlohmann::json cursor();
+    void cursor_set_in_txn(const nlohmann::json& cursor);
+
+    void info(const std::string& event, const nlohmann::json& fields = {}) { logger().log(Level::info, event, fields, job, run_id); }
+    void debug(const std::string& event, const nlohmann::json& fields = {}) { if (logger().enabled(Level::debug)) logger().log(Level::debug, event, fields, job, run_id); }
+    void warn(const std::string& event, const nlohmann::json& fields = {}) { logger().log(Level::warn, event, fields, job, run_id); }
+    void error(const std::string& event, const nlohmann::json& fields = {}) { logger().log(Level::error, event, fields, job, run_id); }
+
+    Lease* lease = nullptr;
+
+private:
+    std::chrono::steady_clock::time_point deadline_;
+    std::string stop_reason_;
+};
+
+using JobFn = std::function<Outcome(JobContext&)>;
+
+struct JobDef {
+    const char* name;
+    const char* summary;
+    const char* schedule;    // default; [job.NAME] schedule overrides
+    int priority;            // higher runs first in a tick (BJ-28: retries and notices before cleanup)
+    std::vector<const char*> conflicts;  // jobs this one must not overlap (seed 003)
+    JobFn fn;
+};
+
+}  // namespace mj

@@ -1,0 +1,125 @@
+#include "core/config.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+#include "jobs/registry.h"
+
+namespace {
+
+// Each case writes its own file in its own temporary folder.
+struct TempIni {
+    std::string dir, path;
+    explicit TempIni(const std::string& text) {
+        char tmpl[] = "/tmp/mj-config-test.XXXXXX";
+        dir = mkdtemp(tmpl);
+        path = dir + "/jobs.ini";
+        std::ofstream(path) << text;
+    }
+    ~TempIni() { std::system(("rm -rf " + dir).c_str()); }
+};
+
+mj::Config load(const std::string& file, std::vector<mj::ConfigProblem>* problems, std::vector<std::string> sets = {}) {
+    mj::LoadOptions o;
+    o.file = file;
+    o.cli_sets = sets;
+    o.jobs = mj::job_defaults();
+    return mj::Config::load(o, problems);
+}
+
+}  // namespace
+
+TEST_CASE("Config: origins for default, file, env and cli") {
+    TempIni ini("[general]\ntime_budget = 90s\n\n[job.session-cleanup]\nbatch_size = 50\nidle_timeout = 6h\n");
+    setenv("MAILJOBS_JOB_SESSION_CLEANUP_BATCH_SIZE", "70", 1);
+    setenv("MAILJOBS_GENERAL_BUSY_TIMEOUT", "3s", 1);
+    std::vector<mj::ConfigProblem> problems;
+    auto c = load(ini.path, &problems, {"general.busy_timeout=7s"});
+    unsetenv("MAILJOBS_JOB_SESSION_CLEANUP_BATCH_SIZE");
+    unsetenv("MAILJOBS_GENERAL_BUSY_TIMEOUT");
+    REQUIRE(problems.empty());
+    CHECK(c.value("general", "timezone").origin == "default");
+    CHECK(c.value("general", "time_budget").origin == ini.path + ":2");
+    CHECK(c.duration("general", "time_budget") == 90);
+    CHECK(c.value("job.session-cleanup", "batch_size").origin == "env");
+    CHECK(c.integer("job.session-cleanup", "batch_size") == 70);
+    CHECK(c.value("general", "busy_timeout").origin == "cli");
+    CHECK(c.duration("general", "busy_timeout") == 7);
+    CHECK(c.duration("job.session-cleanup", "idle_timeout") == 21600);
+    CHECK(c.value("job.session-cleanup", "idle_timeout").origin == ini.path + ":6");
+    // The registry supplies each job's default schedule.
+    CHECK(c.str("job.session-cleanup", "schedule") == mj::find_job("session-cleanup")->schedule);
+}
+
+TEST_CASE("Config: every problem is listed with file:line and a did-you-mean") {
+    TempIni ini("[general]\ntime_budgte = 90s\n[job.sesion-cleanup]\nbatch_size = 5\n[job.session-cleanup]\n"
+                "idle_timeout = 30x\nolder_than = -5d\nbatch_size = many\n[job.magic-link-expiry]\nolder_than = 0\n"
+                "schedule = 61 * * * *\n[general]\nlog_format =\n");
+    std::vector<mj::ConfigProblem> problems;
+    load(ini.path, &problems);
+    std::map<std::string, std::string> by_line;
+    for (const auto& p : problems) by_line[p.where] = p.message;
+    auto at = [&](int line) { return by_line[ini.path + ":" + std::to_string(line)]; };
+    CHECK_THAT(at(2), Catch::Contains("unknown key 'time_budgte'") && Catch::Contains("did you mean 'time_budget'"));
+    CHECK_THAT(at(3), Catch::Contains("unknown section [job.sesion-cleanup]") && Catch::Contains("[job.session-cleanup]"));
+    CHECK_THAT(at(6), Catch::Contains("30x"));
+    CHECK_THAT(at(7), Catch::Contains("-5d"));
+    CHECK_THAT(at(8), Catch::Contains("whole number"));
+    CHECK_THAT(at(10), Catch::Contains("greater than zero"));
+    CHECK_THAT(at(11), Catch::Contains("minute"));
+    CHECK_THAT(at(13), Catch::Contains("expected one of"));
+    CHECK(problems.size() == 8);
+}
+
+TEST_CASE("Config: a missing explicit file is a problem, a missing ./jobs.ini is not") {
+    std::vector<mj::ConfigProblem> problems;
+    load("/nonexistent/jobs.ini", &problems);
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0].message, Catch::Contains("cannot read"));
+}
+
+TEST_CASE("Config: bad environment and --set values are problems too") {
+    TempIni ini("");
+    setenv("MAILJOBS_GENERAL_TIME_BUDGET", "10", 1);
+    std::vector<mj::ConfigProblem> problems;
+    load(ini.path, &problems, {"general.nope=1", "job.session-cleanup.batch_size=x"});
+    unsetenv("MAILJOBS_GENERAL_TIME_BUDGET");
+    CHECK(problems.size() == 3);
+}
+
+TEST_CASE("Config: operator retention policies need table, time_column, older_than") {
+    TempIni ini("[retention.my-logs]\ntable = app_log\n");
+    std::vector<mj::ConfigProblem> problems;
+    auto c = load(ini.path, &problems);
+    CHECK(c.retention_sections() == std::vector<std::string>{"retention.my-logs"});
+    CHECK(problems.size() == 2);
+}
+
+TEST_CASE("jobs.ini.sample documents every key with its default") {
+    std::ifstream in("jobs.ini.sample");
+    REQUIRE(in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string sample = ss.str();
+    for (const auto& k : mj::config_keys()) {
+        // Each key appears as "; key = default" (commented out, showing the default) under its
+        // section header; "job.*" keys are documented once under [job.NAME] defaults.
+        std::string section = k.section;
+        std::string header = "[" + section + "]";
+        INFO("key " << section << "." << k.key);
+        auto at = sample.find(header);
+        REQUIRE(at != std::string::npos);
+        auto next = std::min(sample.find("\n[", at + 1), sample.find("\n; [", at + 1));
+        std::string body = sample.substr(at, next == std::string::npos ? std::string::npos : next - at);
+        std::string def = k.def;
+        if (section == "job.*" && std::string(k.key) == "schedule") def = "(registry default)";
+        std::string line = ";" + std::string(" ") + k.key + " = " + def;
+        CHECK(body.find(line) != std::string::npos);
+    }
+}
