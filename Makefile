@@ -3,12 +3,12 @@
 # the first `make` installs the Debian packages it needs and builds static libcurl once.
 PREFIX ?= /usr/local
 DESTDIR ?=
-OUT := out
+OUT ?= out
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
 CXX ?= g++
 CXXFLAGS ?= -O2 -g
-CURL_DIR := $(OUT)/third_party
+CURL_DIR := out/third_party
 CURL_LIB := $(CURL_DIR)/lib/libcurl.a
 override CXXFLAGS += -std=c++17 -Wall -Wextra -Wno-unused-parameter -MMD -MP -Isrc -I$(CURL_DIR)/include \
 	-DCURL_STATICLIB -DMAILJOBS_VERSION=\"$(VERSION)\"
@@ -21,14 +21,14 @@ OBJS := $(SRCS:%.cpp=$(OUT)/%.o)
 MAIN_OBJ := $(OUT)/src/main.o
 UNIT_SRCS := $(wildcard tests/unit/*.cpp)
 UNIT_OBJS := $(UNIT_SRCS:%.cpp=$(OUT)/%.o)
-DEPS_STAMP := $(OUT)/.debian-deps
+DEPS_STAMP := out/.debian-deps
 
 BIN := $(OUT)/mailjobs
 
 all: $(BIN)
 
 $(DEPS_STAMP): third_party/debian-deps.sh
-	@mkdir -p $(OUT)
+	@mkdir -p out
 	third_party/debian-deps.sh
 	@touch $@
 

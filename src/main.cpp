@@ -1,9 +1,11 @@
 // mailjobs: every background job of an email-forwarding service, in one static binary.
 // main() is a list of steps; each command lives in src/cli/<command>.cpp.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
+#include "api/cgi.h"
 #include "cli/commands.h"
 #include "core/config.h"
 #include "core/error.h"
@@ -47,7 +49,9 @@ void usage() {
 int main(int argc, char** argv) {
     // 1. Signals only set a stop flag; jobs stop between batches.
     mj::install_signal_handlers();
-    // 2. Find the command (no command: usage).
+    // 2. Run by a web server as a CGI program: answer the API, not a command line.
+    if (std::getenv("GATEWAY_INTERFACE")) return mj::cgi_main();
+    // 3. Find the command (no command: usage).
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
         usage();
         return argc < 2 ? mj::kExitUsage : mj::kExitOk;
@@ -58,7 +62,7 @@ int main(int argc, char** argv) {
     }
     const mj::Command* cmd = mj::commands();
     while (cmd->name && std::strcmp(cmd->name, argv[1]) != 0) ++cmd;
-    // 3. Run it; every failure ends here as one line and a documented exit code.
+    // 4. Run it; every failure ends here as one line and a documented exit code.
     try {
         if (!cmd->name) {
             std::vector<std::string> names;

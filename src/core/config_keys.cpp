@@ -31,6 +31,11 @@ const std::vector<KeyDef>& config_keys() {
         {"job.session-cleanup", "idle_timeout", T::duration, "30d", "delete sessions not seen for this long"},
         // [job.magic-link-expiry] (BJ-13)
         {"job.magic-link-expiry", "older_than", T::duration, "1d", "delete magic links this long after they expired (the app can still say 'expired' meanwhile)"},
+        // --- retention keys A (issue 4) ---
+        // --- retention keys B (issue 4) ---
+        // --- cleanup API keys (issue 4) ---
+        // --- delivery keys (issue 5) ---
+        // --- monitoring keys (issue 5) ---
     };
     return table;
 }

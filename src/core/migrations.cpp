@@ -6,7 +6,10 @@
 //   - No PRAGMA, no BEGIN/COMMIT here: the runner sets auto_vacuum=INCREMENTAL before migration 1 and
 //     wraps each entry in its own transaction together with the user_version update.
 //   - Log-like tables use `id INTEGER PRIMARY KEY` (rowid order = insertion order, so a purge removes
-//     a contiguous range); a public id is a separate `uuid TEXT UNIQUE` column.
+//     a contiguous range); a public id is a separate `uuid TEXT UNIQUE` column whose default starts
+//     with the insert time in hex, so its index is purged contiguously too. AUTOINCREMENT where an id
+//     is stored elsewhere and must never be reused after the newest rows are deleted (users,
+//     failed_emails, message_logs, delivery_log, notification_outbox).
 //   - Timestamps are INTEGER unix seconds UTC named *_at. Time columns that a job selects on carry
 //     CHECK(typeof(x) = 'integer' AND x BETWEEN 0 AND 99999999999): an ISO text date or a millisecond
 //     value would otherwise sort outside every cutoff and the row would never expire, silently.
@@ -122,7 +125,7 @@ CREATE INDEX operator_alerts_created_at ON operator_alerts(created_at);
 // ---------------------------------------------------------------------------------------------
 const char* const kAccountTables = R"sql(
 CREATE TABLE users (
-    id                     INTEGER PRIMARY KEY,
+    id                     INTEGER PRIMARY KEY AUTOINCREMENT,
     uuid                   TEXT    NOT NULL UNIQUE
                            DEFAULT (lower(printf('%08x', CAST(strftime('%s','now') AS INTEGER)) || hex(randomblob(12)))),
     email                  TEXT    NOT NULL UNIQUE COLLATE NOCASE,
@@ -230,7 +233,7 @@ CREATE INDEX alias_destinations_destination_id ON alias_destinations(destination
 // ---------------------------------------------------------------------------------------------
 const char* const kHeldMailTables = R"sql(
 CREATE TABLE failed_emails (
-    id                     INTEGER PRIMARY KEY,
+    id                     INTEGER PRIMARY KEY AUTOINCREMENT,
     uuid                   TEXT    NOT NULL UNIQUE
                            DEFAULT (lower(printf('%08x', CAST(strftime('%s','now') AS INTEGER)) || hex(randomblob(12)))),
     user_id                INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -317,7 +320,7 @@ CREATE INDEX spam_quarantine_alias_id       ON spam_quarantine(alias_id);
 // ---------------------------------------------------------------------------------------------
 const char* const kLogTables = R"sql(
 CREATE TABLE message_logs (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     alias_id   INTEGER REFERENCES aliases(id) ON DELETE SET NULL,
     message_id TEXT,
@@ -466,7 +469,7 @@ CREATE INDEX webhooks_user_id   ON webhooks(user_id);
 CREATE INDEX webhooks_domain_id ON webhooks(domain_id);
 
 CREATE TABLE delivery_log (
-    id               INTEGER PRIMARY KEY,
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
     uuid             TEXT    NOT NULL UNIQUE
                      DEFAULT (lower(printf('%08x', CAST(strftime('%s','now') AS INTEGER)) || hex(randomblob(12)))),
     user_id          INTEGER REFERENCES users(id) ON DELETE CASCADE,
@@ -537,7 +540,7 @@ CREATE INDEX messages_user_id      ON messages(user_id);
 CREATE INDEX messages_conversation ON messages(conversation_id, id);
 
 CREATE TABLE notification_outbox (
-    id               INTEGER PRIMARY KEY,
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id          INTEGER REFERENCES users(id) ON DELETE CASCADE,  -- NULL = not to a user (operator)
     to_address       TEXT    NOT NULL,
     persona          TEXT    NOT NULL DEFAULT 'porter',  -- sender identity, see [mail] in jobs.ini

@@ -103,6 +103,7 @@ struct JobDef {
     int priority;            // higher runs first in a tick (BJ-28: retries and notices before cleanup)
     std::vector<const char*> conflicts;  // jobs this one must not overlap (seed 003)
     JobFn fn;
+    const char* group = "cleanup";  // cleanup | delivery | account | housekeeping (`cleanup` API covers "cleanup")
 };
 
 }  // namespace mj

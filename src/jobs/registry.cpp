@@ -12,6 +12,10 @@ const std::vector<JobDef>& job_registry() {
         // name, summary, default schedule, priority, conflicts, function
         {"session-cleanup", "purge sessions past their absolute or idle timeout (BJ-19)", "@daily", 20, {}, session_cleanup},
         {"magic-link-expiry", "purge expired magic-link tokens (BJ-13)", "@daily", 20, {}, magic_link_expiry},
+        // --- retention jobs A (issue 4) ---
+        // --- retention jobs B (issue 4) ---
+        // --- delivery jobs (issue 5) ---
+        // --- monitoring jobs (issue 5) ---
     };
     return jobs;
 }
