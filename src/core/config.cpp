@@ -69,6 +69,7 @@ struct ParseState {
     const std::vector<std::string>* known_sections;
     std::string file;
     int line = 0;
+    int section_line = 0;  // line of the latest [section] header
     FILE* fp = nullptr;
     std::map<std::string, int> seen;  // "section\nkey" -> line
     std::map<std::string, bool> reported_sections;
@@ -95,7 +96,12 @@ void add_section(std::map<std::string, std::map<std::string, Value>>& values, co
 char* counting_reader(char* str, int num, void* stream) {
     auto* st = static_cast<ParseState*>(stream);
     char* r = std::fgets(str, num, st->fp);
-    if (r) ++st->line;
+    if (r) {
+        ++st->line;
+        const char* p = r;
+        while (*p == ' ' || *p == '\t') ++p;
+        if (*p == '[') st->section_line = st->line;
+    }
     return r;
 }
 
@@ -118,7 +124,7 @@ int on_ini_entry(void* user, const char* section_c, const char* name_c, const ch
             if (!st->reported_sections[section]) {
                 st->reported_sections[section] = true;
                 std::string hint = did_you_mean(section, *st->known_sections);
-                st->problems->push_back({where, "unknown section [" + section + "]" +
+                st->problems->push_back({st->file + ":" + std::to_string(st->section_line), "unknown section [" + section + "]" +
                                                     (hint.empty() ? "" : " (did you mean [" + hint + "]?)")});
             }
             return 1;

@@ -19,6 +19,7 @@ std::optional<int64_t> parse_duration(const std::string& text, std::string* erro
         ++i;
     }
     if (i == 0) return fail("bad duration '" + text + "': expected a whole number and a unit (s, m, h, d, w)");
+    if (i == text.size() && value == 0) return fail("bad duration '" + text + "': must be greater than zero");
     if (i == text.size()) return fail("bad duration '" + text + "': missing unit (s, m, h, d, w)");
     if (i + 1 != text.size()) return fail("bad duration '" + text + "': expected a single unit letter (s, m, h, d, w)");
     int64_t unit = 0;

@@ -8,8 +8,8 @@
 //   - Log-like tables use `id INTEGER PRIMARY KEY` (rowid order = insertion order, so a purge removes
 //     a contiguous range); a public id is a separate `uuid TEXT UNIQUE` column whose default starts
 //     with the insert time in hex, so its index is purged contiguously too. AUTOINCREMENT where an id
-//     is stored elsewhere and must never be reused after the newest rows are deleted (users,
-//     failed_emails, message_logs, delivery_log, notification_outbox).
+//     is stored elsewhere (dedupe keys, job_attempts, header_snapshots, account_deletions) and must
+//     never be reused after the newest rows are deleted.
 //   - Timestamps are INTEGER unix seconds UTC named *_at. Time columns that a job selects on carry
 //     CHECK(typeof(x) = 'integer' AND x BETWEEN 0 AND 99999999999): an ISO text date or a millisecond
 //     value would otherwise sort outside every cutoff and the row would never expire, silently.
@@ -145,7 +145,7 @@ CREATE TABLE users (
 CREATE INDEX users_deleted_at ON users(deleted_at) WHERE deleted_at IS NOT NULL;
 
 CREATE TABLE domains (
-    id                 INTEGER PRIMARY KEY,
+    id                 INTEGER PRIMARY KEY AUTOINCREMENT,
     uuid               TEXT    NOT NULL UNIQUE
                        DEFAULT (lower(printf('%08x', CAST(strftime('%s','now') AS INTEGER)) || hex(randomblob(12)))),
     user_id            INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -179,7 +179,7 @@ CREATE INDEX dns_checks_domain_id  ON dns_checks(domain_id, id);
 CREATE INDEX dns_checks_checked_at ON dns_checks(checked_at);
 
 CREATE TABLE aliases (
-    id             INTEGER PRIMARY KEY,
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     uuid           TEXT    NOT NULL UNIQUE
                    DEFAULT (lower(printf('%08x', CAST(strftime('%s','now') AS INTEGER)) || hex(randomblob(12)))),
     user_id        INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -200,7 +200,7 @@ CREATE INDEX aliases_domain_id  ON aliases(domain_id);
 CREATE INDEX aliases_expiry     ON aliases(active, expires_at);
 
 CREATE TABLE destinations (
-    id                      INTEGER PRIMARY KEY,
+    id                      INTEGER PRIMARY KEY AUTOINCREMENT,
     uuid                    TEXT    NOT NULL UNIQUE
                             DEFAULT (lower(printf('%08x', CAST(strftime('%s','now') AS INTEGER)) || hex(randomblob(12)))),
     user_id                 INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -270,7 +270,7 @@ CREATE INDEX failed_emails_user_id         ON failed_emails(user_id);
 CREATE INDEX failed_emails_alias_id        ON failed_emails(alias_id);
 
 CREATE TABLE overflow_hold (
-    id                INTEGER PRIMARY KEY,
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
     uuid              TEXT    NOT NULL UNIQUE
                       DEFAULT (lower(printf('%08x', CAST(strftime('%s','now') AS INTEGER)) || hex(randomblob(12)))),
     user_id           INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -569,7 +569,7 @@ CREATE INDEX notification_outbox_digest_id  ON notification_outbox(digest_id);
 CREATE INDEX notification_outbox_created_at ON notification_outbox(created_at);
 
 CREATE TABLE exports (
-    id               INTEGER PRIMARY KEY,
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
     uuid             TEXT    NOT NULL UNIQUE
                      DEFAULT (lower(printf('%08x', CAST(strftime('%s','now') AS INTEGER)) || hex(randomblob(12)))),
     user_id          INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,

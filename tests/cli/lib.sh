@@ -46,3 +46,17 @@ NOW=${NOW:-1795000000}   # 2026-11-18T09:46:40Z: fixed, so tests never depend on
 days() { echo $(( $1 * 86400 )); }
 # A fresh, migrated database.
 init_db() { mj migrate >/dev/null; }
+
+# add_users N: users 1..N
+add_users() {
+  sql "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < $1)
+       INSERT INTO users(id, email, created_at) SELECT i, 'user' || i || '@example.com', $NOW - 400*86400 FROM c;"
+}
+# add_sessions N EXPIRES_AT LAST_SEEN_AT: N sessions of users 1..100 with these times
+add_sessions() {
+  sql "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < $1)
+       INSERT INTO sessions(user_id, token_hash, created_at, last_seen_at, expires_at)
+       SELECT 1 + (i % 100), hex(randomblob(16)), $3 - 3600, $3, $2 FROM c;"
+}
+# sha of the database file (for "file unchanged" checks)
+db_sha() { sha256sum "${1:-var/mailjobs.db}" | cut -d' ' -f1; }

@@ -199,6 +199,9 @@ TEST_CASE("next_after steps through days, months and years", "[schedule]") {
     for (int i = 0; i < 4; ++i) got.push_back(t = last_days.next_after(t, "j", "UTC"));
     CHECK(got == std::vector<int64_t>{utc(2026, 3, 31, 12), utc(2026, 5, 31, 12), utc(2026, 7, 31, 12),
                                       utc(2026, 8, 31, 12)});
+    // Before 1970 (negative unix time) the arithmetic still floors correctly.
+    CHECK(daily.next_after(utc(1960, 1, 1), "j", "UTC") == utc(1960, 1, 1, 8, 30));
+    CHECK(daily.next_after(utc(1969, 12, 31, 8, 30), "j", "UTC") == utc(1970, 1, 1, 8, 30));
 }
 
 TEST_CASE("day-of-month and day-of-week: either matches when both are restricted", "[schedule]") {

@@ -1,0 +1,16 @@
+# `mailjobs unlock JOB` refuses a live lease (exit 4) unless --force; removes a dead one.
+. "$(dirname "$0")/lib.sh"
+init_db
+sleep 60 & live=$!
+host=$(uname -n)
+sql "INSERT INTO job_locks(job, owner, host, pid, acquired_at, heartbeat_at, expires_at)
+     VALUES('session-cleanup', '$host:$live:abc', '$host', $live, strftime('%s','now'), strftime('%s','now'), strftime('%s','now') + 600)"
+expect_exit 0 mj status
+assert_contains "$OUT" "running"
+expect_exit 4 mj run session-cleanup
+expect_exit 4 mj unlock session-cleanup
+assert_contains "$ERR" "is held by a live run"
+assert_eq "$(sql "SELECT count(*) FROM job_locks")" 1 "lease kept"
+expect_exit 0 mj unlock session-cleanup --force
+assert_eq "$(sql "SELECT count(*) FROM job_locks")" 0 "lease removed with --force"
+kill $live
