@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `make demo`: builds a demo database with synthetic data (a few hundred users, six months of
+# sessions, magic links, logs and held mail), runs `mailjobs tick` once, and shows the result.
+# Everything stays in out/demo/; mail goes to a maildir there, nothing leaves the machine.
+set -euo pipefail
+mj=$1
+here=$(cd "$(dirname "$0")" && pwd)
+demo=$(dirname "$mj")/demo
+rm -rf "$demo"
+mkdir -p "$demo/var" "$demo/maildir"
+cp "$here/demo.ini" "$demo/jobs.ini"
+cd "$demo"
+"$mj" migrate
+sqlite3 var/demo.db < "$here/demo-data.sql"
+tables="sessions magic_links delivery_log notifications messages audit_logs message_logs header_snapshots spam_quarantine overflow_hold aliases notification_outbox"
+declare -A before
+for t in $tables; do before[$t]=$(sqlite3 var/demo.db "SELECT count(*) FROM $t"); done
+echo
+echo "== mailjobs tick   (log lines shown here; normally they go to var/mailjobs.log)"
+"$mj" tick --set general.log_file=- --log-format text
+echo
+echo "== rows per table"
+printf '  %-20s %8s %8s\n' table before after
+for t in $tables; do
+  printf '  %-20s %8s %8s\n' "$t" "${before[$t]}" "$(sqlite3 var/demo.db "SELECT count(*) FROM $t")"
+done
+echo
+echo "== mailjobs history"
+"$mj" history
+echo
+echo "== mailjobs status"
+"$mj" status
+echo
+echo "(demo files in $demo; try: cd $demo && $mj list)"
