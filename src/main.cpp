@@ -25,8 +25,10 @@ const Command* commands() {
         {"list", "jobs with schedule, priority, last and next run", cmd_list},
         {"status", "running jobs, last outcomes, consecutive failures", cmd_status},
         {"history", "recent runs with counts: history [JOB]", cmd_history},
+        {"cleanup", "seed 003's cleanup API: cleanup stats|preview|execute|history|status [--json]", cmd_cleanup},
         {"config", "effective configuration with the origin of each value", cmd_config},
         {"migrate", "apply pending schema migrations", cmd_migrate},
+        {"vacuum", "return free pages to the disk now, in short steps: vacuum [--max-runtime D] [--dry-run]", cmd_vacuum},
         {"unlock", "remove a job's lease: unlock JOB [--force]", cmd_unlock},
         {nullptr, nullptr, nullptr}};
     return table;

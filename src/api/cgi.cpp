@@ -1,12 +1,277 @@
-// Placeholder until the cleanup API lands (issue 4): answers 503 so a web server shows a clear error.
+// The CGI API: a web server runs the binary with GATEWAY_INTERFACE set; the path after the script
+// (PATH_INFO) picks the endpoint. Set-up for cPanel: share/cpanel/README.md "The web API (CGI)".
+//
+//   GET  /status                 the same JSON as `mailjobs status --json`
+//   GET  /cleanup/stats          ?bytes=false skips sizes
+//   GET  /cleanup/preview        ?olderThan=30d&job=NAME
+//   GET  /cleanup/history        ?limit=N (1-1000, default 10)
+//   GET  /cleanup/status
+//   POST /cleanup/execute        {"olderThan":"30d","job":"NAME","dryRun":false}
+// (an "/api" prefix, as in seed 003's /api/cleanup/..., is accepted too)
+//
+// Status codes: 200; 400 bad parameter or JSON; 401 missing/wrong token; 403 API off (no token
+// configured); 404 unknown path; 405 wrong method (Allow); 409 execute skipped a job because its
+// lease is held or a conflicting job runs; 413 body too large; 500 a job failed or an internal
+// error; 503 database unusable or busy. Every answer is JSON: {"error": "..."} on failure.
+//
+// Security: the token comes from [api] token_file or token (off when neither is set), is compared
+// in constant time, and is never logged: the request log holds method, path, status and time
+// only (no header, no query string, no body).
 #include "api/cgi.h"
 
-#include <cstdio>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+
+#include "api/cgi_io.h"
+#include "api/cleanup_api.h"
+#include "api/table_stats.h"
+#include "cli/common.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/status.h"
 
 namespace mj {
+namespace {
+
+struct Call {
+    const Config& config;
+    Db& db;
+    const CgiRequest& req;
+    int status = 200;
+};
+
+using Handler = nlohmann::json (*)(Call&);
+
+struct Route {
+    const char* path;
+    const char* method;
+    std::vector<const char*> params;  // allowed query parameters
+    Handler fn;
+};
+
+int64_t clock_now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+// An unknown query parameter is a 400, not silently ignored: "olderthan=1d" must not preview 90d.
+void check_params(const CgiRequest& req, const std::vector<const char*>& allowed) {
+    for (const auto& [name, value] : req.query) {
+        bool ok = false;
+        for (const char* a : allowed) ok |= name == a;
+        if (ok) continue;
+        std::vector<std::string> names(allowed.begin(), allowed.end());
+        std::string hint = did_you_mean(name, names);
+        throw HttpError(400, "unknown query parameter '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    }
+}
+
+std::string param(const CgiRequest& req, const char* name) {
+    auto it = req.query.find(name);
+    return it == req.query.end() ? "" : it->second;
+}
+
+nlohmann::json get_status(Call& c) { return collect_status(c.db, c.config, clock_now()); }
+
+nlohmann::json get_stats(Call& c) {
+    std::string bytes = param(c.req, "bytes");
+    if (!bytes.empty() && bytes != "true" && bytes != "false" && bytes != "1" && bytes != "0")
+        throw HttpError(400, "bytes must be true or false, got '" + bytes + "'");
+    return table_stats(c.db, bytes != "false" && bytes != "0");
+}
+
+nlohmann::json get_preview(Call& c) {
+    CleanupRequest r;
+    r.job = param(c.req, "job");
+    if (c.req.query.count("olderThan")) r.older_than = parse_age(param(c.req, "olderThan"), "olderThan");
+    r.now = clock_now();
+    return cleanup_preview(c.db, c.config, r);
+}
+
+nlohmann::json get_history(Call& c) {
+    std::string text = param(c.req, "limit");
+    int64_t limit = 10;
+    if (!text.empty()) {
+        if (text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos || std::stoll(text) < 1 ||
+            std::stoll(text) > 1000)
+            throw HttpError(400, "limit must be a whole number from 1 to 1000, got '" + text + "'");
+        limit = std::stoll(text);
+    }
+    return cleanup_history(c.db, limit);
+}
+
+nlohmann::json get_cleanup_status(Call& c) { return cleanup_status(c.db); }
+
+nlohmann::json post_execute(Call& c) {
+    nlohmann::json body = nlohmann::json::object();
+    if (!c.req.body.empty()) {
+        try {
+            body = nlohmann::json::parse(c.req.body);
+        } catch (const nlohmann::json::parse_error& e) {
+            throw HttpError(400, std::string("bad JSON body: ") + e.what());
+        }
+    }
+    if (!body.is_object()) throw HttpError(400, "the body must be a JSON object like {\"job\":\"...\",\"olderThan\":\"30d\",\"dryRun\":false}");
+    CleanupRequest r;
+    DryRun dry = DryRun::no;
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        const std::string& k = it.key();
+        if (k == "job" && it->is_string()) r.job = it->get<std::string>();
+        else if (k == "olderThan" && it->is_string()) r.older_than = parse_age(it->get<std::string>(), "olderThan");
+        else if (k == "dryRun" && it->is_boolean()) dry = it->get<bool>() ? DryRun::yes : DryRun::no;
+        else if (k == "job" || k == "olderThan")
+            throw HttpError(400, k + " must be a string" + (k == "olderThan" ? " such as \"30d\"" : ""));
+        else if (k == "dryRun") throw HttpError(400, "dryRun must be true or false");
+        else throw HttpError(400, "unknown field '" + k + "' (expected job, olderThan, dryRun)");
+    }
+    r.now = clock_now();
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(c.config.duration("api", "time_budget"));
+    auto ex = cleanup_execute(c.db, c.config, r, Trigger::api, dry, deadline);
+    bool failed = false, blocked = false;
+    for (const auto& run : ex.runs) {
+        failed |= run.outcome == Outcome::failed;
+        blocked |= run.exit_reason == "lock held" || run.exit_reason == "conflict";
+    }
+    c.status = failed ? 500 : blocked ? 409 : 200;
+    return ex.json;
+}
+
+const std::vector<Route>& routes() {
+    static const std::vector<Route> table = {
+        {"/status", "GET", {}, get_status},
+        {"/cleanup/stats", "GET", {"bytes"}, get_stats},
+        {"/cleanup/preview", "GET", {"olderThan", "job"}, get_preview},
+        {"/cleanup/history", "GET", {"limit"}, get_history},
+        {"/cleanup/status", "GET", {}, get_cleanup_status},
+        {"/cleanup/execute", "POST", {}, post_execute},
+    };
+    return table;
+}
+
+nlohmann::json endpoints() {
+    nlohmann::json e = nlohmann::json::array();
+    for (const auto& r : routes()) e.push_back(std::string(r.method) + " " + r.path);
+    return e;
+}
+
+// MAILJOBS_CONFIG (SetEnv in .htaccess, setenv in lighttpd) is read by the config loader itself;
+// without it, jobs.ini next to the script, then ./jobs.ini.
+Config load_cgi_config() {
+    std::vector<std::string> argv_s = {"mailjobs-cgi"};
+    const char* env = std::getenv("MAILJOBS_CONFIG");
+    const char* script = std::getenv("SCRIPT_FILENAME");
+    if (!(env && *env) && script && *script) {
+        std::string s = script;
+        auto slash = s.rfind('/');
+        std::string candidate = (slash == std::string::npos ? std::string() : s.substr(0, slash + 1)) + "jobs.ini";
+        struct stat st {};
+        if (stat(candidate.c_str(), &st) == 0) argv_s.insert(argv_s.end(), {"--config", candidate});
+    }
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(&a[0]);
+    cxxopts::Options o("mailjobs-cgi");
+    add_common_options(o);
+    auto args = parse_args(o, static_cast<int>(argv.size()), argv.data());
+    return load_config(args);
+}
+
+std::string configured_token(const Config& config) {
+    std::string token = config.str("api", "token");
+    std::string file = config.path("api", "token_file");
+    if (!file.empty()) {
+        std::ifstream in(file);
+        if (!in || !std::getline(in, token)) {
+            logger().log(Level::error, "api_token_file", {{"error", "cannot read [api] token_file " + file}});
+            throw HttpError(500, "cannot read [api] token_file (see the mailjobs log)");
+        }
+        while (!token.empty() && (token.back() == '\r' || token.back() == ' ' || token.back() == '\t')) token.pop_back();
+    }
+    if (token.empty()) throw HttpError(403, "the API is off: set [api] token_file (or token) in jobs.ini");
+    if (token.size() < 16) throw HttpError(403, "the API is off: [api] token must be at least 16 characters");
+    return token;
+}
+
+void authenticate(const Config& config, const CgiRequest& req) {
+    std::string expected = configured_token(config);
+    std::string given = bearer_token(req.authorization);
+    if (given.empty())
+        throw HttpError(401, "missing bearer token (send Authorization: Bearer TOKEN)", {{"WWW-Authenticate", "Bearer realm=\"mailjobs\""}});
+    if (!same_secret(given, expected))
+        throw HttpError(401, "wrong bearer token", {{"WWW-Authenticate", "Bearer realm=\"mailjobs\", error=\"invalid_token\""}});
+}
+
+std::string strip_api_prefix(const std::string& path) {
+    if (path.rfind("/api/", 0) == 0) return path.substr(4);
+    return path;
+}
+
+const Route& find_route(const CgiRequest& req) {
+    std::string path = strip_api_prefix(req.path);
+    const Route* same_path = nullptr;
+    for (const auto& r : routes()) {
+        if (path != r.path) continue;
+        if (req.method == r.method) return r;
+        same_path = &r;
+    }
+    if (same_path)
+        throw HttpError(405, "method " + req.method + " not allowed on " + path + " (use " + same_path->method + ")",
+                        {{"Allow", same_path->method}});
+    throw HttpError(404, "unknown path '" + (req.path.empty() ? std::string("/") : req.path) + "'");
+}
+
+int status_for_sqlite(const SQLite::Exception& e) {
+    int code = e.getErrorCode() & 0xff;
+    return code == SQLITE_BUSY || code == SQLITE_LOCKED ? 503 : 500;
+}
+
+}  // namespace
 
 int cgi_main() {
-    std::printf("Status: 503 Service Unavailable\r\nContent-Type: application/json\r\n\r\n{\"error\":\"API not available\"}\n");
+    auto t0 = std::chrono::steady_clock::now();
+    int status = 500;
+    bool configured = false;  // before this, an Error is the server's configuration, not the request
+    std::string method, path, error;
+    try {
+        CgiRequest req = read_cgi_request();
+        method = req.method;
+        path = req.path;
+        Config config = load_cgi_config();
+        configured = true;
+        authenticate(config, req);
+        const Route& route = find_route(req);
+        check_params(req, route.params);
+        auto db = open_database(config);
+        Call call{config, *db, req};
+        nlohmann::json body = route.fn(call);
+        status = call.status;
+        write_json_response(status, body);
+    } catch (const HttpError& e) {
+        status = e.status;
+        error = e.what();
+        nlohmann::json body = {{"error", error}};
+        if (status == 404) body["endpoints"] = endpoints();
+        write_json_response(status, body, e.headers);
+    } catch (const Error& e) {
+        // A usage error after the configuration loaded is a bad parameter (400); a configuration
+        // problem (listed on stderr, the web server's error log) or an unusable database is ours.
+        status = !configured ? 500 : e.code == kExitUsage ? 400 : e.code == kExitDatabase ? 503 : 500;
+        error = e.what();
+        write_json_response(status, {{"error", !configured ? "server configuration problem (see the web server's error log): " + error : error}});
+    } catch (const SQLite::Exception& e) {
+        status = status_for_sqlite(e);
+        error = std::string("database: ") + e.what();
+        write_json_response(status, {{"error", error}}, status == 503 ? Headers{{"Retry-After", "5"}} : Headers{});
+    } catch (const std::exception& e) {
+        status = 500;
+        error = e.what();
+        write_json_response(status, {{"error", error}});
+    }
+    int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    nlohmann::json fields = {{"method", method}, {"path", path}, {"status", status}, {"ms", ms}};
+    // Server-side failures carry their message; client errors do not (a bad body could echo a secret).
+    if (status >= 500) fields["error"] = error;
+    logger().log(status >= 500 ? Level::error : status >= 400 ? Level::warn : Level::info, "api_request", fields);
     return 0;
 }
 

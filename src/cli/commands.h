@@ -21,6 +21,8 @@ int cmd_history(int argc, char** argv);
 int cmd_unlock(int argc, char** argv);
 int cmd_config(int argc, char** argv);
 int cmd_migrate(int argc, char** argv);
+int cmd_vacuum(int argc, char** argv);
+int cmd_cleanup(int argc, char** argv);
 
 void install_signal_handlers();
 

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "jobs/registry.h"
+#include "retention/operator_policies.h"
 
 namespace mj {
 
@@ -64,8 +65,20 @@ Config load_config(const cxxopts::ParseResult& args, std::vector<std::string> se
     return config;
 }
 
+// Operators' [retention.NAME] policies are checked against the schema before anything is written
+// (migrations included): any problem is exit 2 with all of them listed, the file untouched.
+static void require_valid_policies(const std::vector<ConfigProblem>& problems) {
+    if (problems.empty()) return;
+    for (const auto& p : problems) std::fprintf(stderr, "%s: %s\n", p.where.c_str(), p.message.c_str());
+    throw Error(kExitUsage, std::to_string(problems.size()) + " retention policy problem" + (problems.size() == 1 ? "" : "s") +
+                                "; nothing was run");
+}
+
 std::unique_ptr<Db> open_database(const Config& config) {
-    return Db::open(config.path("general", "database"), config.duration("general", "busy_timeout") * 1000);
+    const std::string path = config.path("general", "database");
+    const int64_t busy_ms = config.duration("general", "busy_timeout") * 1000;
+    require_valid_policies(check_operator_policies_for(path, config, busy_ms));
+    return Db::open(path, busy_ms);
 }
 
 int64_t parse_now(const std::string& text) {

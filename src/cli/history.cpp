@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/history_attempts.h"  // issue 5
 #include "core/error.h"
 #include "core/log.h"
 #include "jobs/registry.h"
@@ -14,6 +15,8 @@ int cmd_history(int argc, char** argv) {
     add_common_options(o);
     o.add_options()
         ("limit", "how many runs", cxxopts::value<int>()->default_value("20"))
+        ("attempts", "list delivery attempts (job_attempts) instead of runs")                    // issue 5
+        ("run", "with --attempts: only this run's", cxxopts::value<int64_t>()->default_value("0"))  // issue 5
         ("job", "", cxxopts::value<std::string>());
     o.parse_positional({"job"});
     o.positional_help("[JOB]");
@@ -22,6 +25,8 @@ int cmd_history(int argc, char** argv) {
     if (!job.empty() && !find_job(job)) throw Error(kExitUsage, "unknown job '" + job + "'");
     Config config = load_config(args);
     auto db = open_database(config);
+    if (args.count("attempts"))  // issue 5: per-attempt view of the delivery jobs
+        return print_attempts(*db, job, args["run"].as<int64_t>(), args["limit"].as<int>(), args.count("json") > 0);
     SQLite::Statement q(db->sql(),
                         "SELECT id, job, trigger, started_at, coalesce(finished_at,0), outcome, coalesce(exit_reason,''), dry_run, "
                         "examined, changed, counts, coalesce(error,''), coalesce(duration_ms,0), coalesce(max_txn_ms,0) "

@@ -5,6 +5,8 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/prom.h"  // issue 5: --prom
+#include "core/queue_depths.h"  // issue 5: queue table
 #include "core/status.h"
 
 namespace mj {
@@ -12,11 +14,15 @@ namespace mj {
 int cmd_status(int argc, char** argv) {
     cxxopts::Options o("mailjobs status", "What runs now and how each job is doing.");
     add_common_options(o);
+    o.add_options()("prom", "also write the values as a Prometheus textfile to FILE (atomically); prints nothing else unless --json",
+                    cxxopts::value<std::string>());  // issue 5
     auto args = parse_args(o, argc, argv);
     Config config = load_config(args);
     auto db = open_database(config);
     int64_t now = static_cast<int64_t>(std::time(nullptr));
     nlohmann::json st = collect_status(*db, config, now);
+    if (args.count("prom")) write_file_atomically(args["prom"].as<std::string>(), prom_text(st));  // issue 5
+    if (args.count("prom") && !args.count("json")) return 0;
     if (args.count("json")) {
         std::printf("%s\n", st.dump(2).c_str());
         return 0;
@@ -37,6 +43,7 @@ int cmd_status(int argc, char** argv) {
                         static_cast<long long>(j["heartbeat_age_s"].get<int64_t>()));
         std::printf("\n");
     }
+    std::printf("%s", queue_depths_text(st["queues"]).c_str());  // issue 5
     return 0;
 }
 

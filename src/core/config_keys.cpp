@@ -32,10 +32,93 @@ const std::vector<KeyDef>& config_keys() {
         // [job.magic-link-expiry] (BJ-13)
         {"job.magic-link-expiry", "older_than", T::duration, "1d", "delete magic links this long after they expired (the app can still say 'expired' meanwhile)"},
         // --- retention keys A (issue 4) ---
+        // [job.delivery-log-cleanup] (seed 000, BJ-16)
+        {"job.delivery-log-cleanup", "older_than", T::duration, "90d", "delete webhook deliveries (delivered or permanently failed) older than this; BJ-16 said 30d"},
+        // [job.failed-email-expiry] (BJ-06)
+        {"job.failed-email-expiry", "older_than", T::duration, "7d", "delete failed forwards this long after first_failed_at, once final (delivered or failed)"},
+        {"job.failed-email-expiry", "spool_dir", T::path, "", "folder of relative failed_emails.spool_path values; empty = [job.forward-retry] spool_dir"},
+        // [job.spam-quarantine-expiry] (BJ-05)
+        {"job.spam-quarantine-expiry", "older_than", T::duration, "30d", "delete quarantined spam this long after quarantined_at (no warning)"},
+        {"job.spam-quarantine-expiry", "spool_dir", T::path, "var/spool", "folder of relative spam_quarantine.spool_path values; files go after their row"},
+        // [job.notification-cleanup] (seed 004)
+        {"job.notification-cleanup", "max_per_user", T::integer, "1000", "users with more live (not soft-deleted) notifications than this are capped"},
+        {"job.notification-cleanup", "keep_newest", T::integer, "100", "a capped user's newest notifications always stay, read or not"},
+        {"job.notification-cleanup", "hard_delete_after", T::duration, "30d", "soft-deleted notifications are deleted for good this long after deleted_at"},
+        // [job.job-history-cleanup]
+        {"job.job-history-cleanup", "older_than", T::duration, "90d", "delete job_runs, job_attempts, operator_alerts, send_quota, dns_checks older than this (the newest run of each job stays)"},
+        // [job.vacuum]
+        {"job.vacuum", "pages_per_step", T::integer, "256", "free pages returned to the file system per short transaction (fewer when a step takes over ~20 ms)"},
+        // [retention.NAME]: operators' own policies, run by the job retention-policies
+        {"retention.*", "table", T::string, "", "table to purge (required); checked against the database"},
+        {"retention.*", "time_column", T::string, "", "INTEGER unix-seconds column of that table (required)"},
+        {"retention.*", "older_than", T::duration, "", "rows whose time_column is older than this go (required)"},
+        {"retention.*", "where", T::string, "", "optional SQL condition the rows must also meet, e.g. status = 'sent'"},
+        {"retention.*", "batch_size", T::integer, "1000", "rows of the first batch; later batches adapt to ~20 ms"},
+        {"retention.*", "enabled", T::boolean, "true", "false = keep the policy but do not run it"},
         // --- retention keys B (issue 4) ---
+        // [job.overflow-hold-expiry] (BJ-04)
+        {"job.overflow-hold-expiry", "older_than", T::duration, "30d", "purge held mail this long after held_at (and never before its warning is warn_before old)"},
+        {"job.overflow-hold-expiry", "warn_before", T::duration, "1d", "queue the one purge warning this long before the purge"},
+        {"job.overflow-hold-expiry", "sender_name", T::string, "", "display name of the warnings' sender; empty = [mail] personas' overflow_hold name (\"Overflow Hold\"), never Porter"},
+        {"job.overflow-hold-expiry", "spool_dir", T::path, "var/spool", "folder that relative overflow_hold.spool_path values are in; files go after their row"},
+        // [job.message-log-cleanup] (BJ-07)
+        {"job.message-log-cleanup", "older_than", T::duration, "90d", "fold message logs into message_stats_daily and delete them this long after created_at"},
+        // [job.header-snapshot-cleanup] (BJ-08)
+        {"job.header-snapshot-cleanup", "older_than", T::duration, "90d", "delete header snapshots this long after created_at; keep <= message-log-cleanup's"},
+        // [job.audit-log-cleanup] (BJ-09)
+        {"job.audit-log-cleanup", "older_than", T::duration, "365d", "delete audit log rows this long after created_at"},
+        {"job.audit-log-cleanup", "critical_older_than", T::duration, "2555d", "keep critical = 1 rows this long (7 y; never less than older_than)"},
+        {"job.audit-log-cleanup", "archive", T::boolean, "false", "write rows to gzip JSON Lines day files in archive_dir before deleting them"},
+        {"job.audit-log-cleanup", "archive_dir", T::path, "var/audit-archive", "archive folder (mode 0700; files 0600; format in share/schema.md)"},
+        // [job.destination-verification-expiry] (BJ-14)
+        {"job.destination-verification-expiry", "remove_unverified", T::boolean, "false", "also delete destinations still unverified unverified_grace after they were added"},
+        {"job.destination-verification-expiry", "unverified_grace", T::duration, "30d", "how long an unverified destination may stay (remove_unverified = true)"},
+        {"job.destination-verification-expiry", "notice_before", T::duration, "3d", "queue the removal notice this long before; never remove sooner after it"},
         // --- cleanup API keys (issue 4) ---
+        {"api", "token", T::string, "", "bearer token of the CGI API (16+ characters); unset (and no token_file) = API off"},
+        {"api", "token_file", T::path, "", "file whose first line is the token, outside public_html (relative to jobs.ini); wins over token"},
+        {"api", "time_budget", T::duration, "25s", "time budget of POST /cleanup/execute; keep it below the web server's CGI timeout"},
         // --- delivery keys (issue 5) ---
+        {"general", "ca_bundle", T::path, "", "CA certificates for TLS (SMTP STARTTLS/smtps, HTTPS); empty = auto-detect the cPanel (AlmaLinux/CentOS) or Debian bundle"},
+        {"mail", "transport", T::choice, "sendmail", "how mail leaves: sendmail (cPanel), smtp, smtps (implicit TLS) or maildir (files, for trying things out)", "sendmail|smtp|smtps|maildir"},
+        {"mail", "sendmail_command", T::string, "/usr/sbin/sendmail -t -i", "sendmail program and arguments, split on spaces, run without a shell"},
+        {"mail", "smtp_host", T::string, "", "SMTP server for transport = smtp or smtps"},
+        {"mail", "smtp_port", T::integer, "0", "SMTP port; 0 = 587 for smtp, 465 for smtps"},
+        {"mail", "smtp_username", T::string, "", "SMTP AUTH user name; empty = no AUTH"},
+        {"mail", "smtp_password", T::string, "", "SMTP AUTH password (prefer smtp_password_file)"},
+        {"mail", "smtp_password_file", T::path, "", "file whose first line is the SMTP AUTH password (chmod 600)"},
+        {"mail", "smtp_starttls", T::choice, "required", "STARTTLS for transport = smtp: required, opportunistic or off", "required|opportunistic|off"},
+        {"mail", "smtp_reuse_connection", T::boolean, "true", "keep one SMTP connection open for a whole batch (false: one connection per message)"},
+        {"mail", "connect_timeout", T::duration, "10s", "how long to wait for the SMTP server to accept the connection"},
+        {"mail", "timeout", T::duration, "60s", "longest time one message may take (SMTP transaction or sendmail run)"},
+        {"mail", "maildir_path", T::path, "var/maildir", "folder for transport = maildir (tmp/, new/, cur/ are created)"},
+        {"mail", "max_message_bytes", T::integer, "26214400", "larger messages fail permanently, unsent (25 MiB)"},
+        {"mail", "from_address", T::string, "", "sender address of notices (envelope and From:); required once a notice is queued"},
+        {"mail", "porter_name", T::string, "Porter", "display name of the default persona (porter)"},
+        {"mail", "porter_address", T::string, "", "From: address of porter notices; empty = from_address"},
+        {"mail", "personas", T::list, "overflow_hold=Overflow Hold", "other personas: NAME=Display Name or NAME=Display Name <address>, comma-separated"},
+        {"job.forward-retry", "retry_schedule", T::list, "1h,6h,24h,48h", "retries after the first failure; after the last one the forward fails for good"},
+        {"job.forward-retry", "claim_ttl", T::duration, "10m", "a claimed message returns to the queue this long after a run that died holding it"},
+        {"job.forward-retry", "batch_size", T::integer, "50", "messages claimed per batch (one connection per batch)"},
+        {"job.forward-retry", "spool_dir", T::path, "var/spool", "folder that relative failed_emails.spool_path values are in"},
+        {"job.notification-delivery", "hourly_cap", T::integer, "100", "notices sent per clock hour at most, across runs (cPanel limits e-mails per domain per hour)"},
+        {"job.notification-delivery", "digest", T::boolean, "false", "fold the queued notices of one user into one e-mail"},
+        {"job.notification-delivery", "retry_schedule", T::list, "5m,30m,2h,6h", "waits after each transient failure; after the last one the notice fails for good"},
+        {"job.notification-delivery", "claim_ttl", T::duration, "10m", "a claimed notice returns to the queue this long after a run that died holding it"},
+        {"job.notification-delivery", "batch_size", T::integer, "50", "notices claimed per batch (one connection per batch)"},
         // --- monitoring keys (issue 5) ---
+        {"http", "connect_timeout", T::duration, "5s", "how long an HTTP request (webhook, alert, ping) waits for the connection"},
+        {"http", "timeout", T::duration, "15s", "longest time one webhook POST may take; a slower receiver is a transient failure"},
+        {"http", "allow_private_addresses", T::boolean, "false", "let user webhooks reach loopback, private and link-local addresses (off: such a URL fails permanently)"},
+        {"job.webhook-retry", "retry_schedule", T::list, "1m,5m,30m,2h", "waits after each failed attempt; after the last one the delivery is permanently_failed"},
+        {"job.webhook-retry", "batch_size", T::integer, "100", "due deliveries read per batch (each is claimed on its own before its POST)"},
+        {"job.*", "ping_url", T::url, "", "healthchecks.io-style ping URL: <url>/start, <url> on success, <url>/<exit status> on failure; empty = no pings"},
+        {"alerts", "failure_threshold", T::integer, "3", "alert the operator after this many consecutive failed runs of a job (once, and once on recovery); 0 = never"},
+        {"alerts", "email", T::string, "", "operator address for alerts (sent through [mail] from persona 'operator'); empty = no alert e-mail"},
+        {"alerts", "webhook_url", T::url, "", "URL that receives alerts as a JSON POST (Slack-compatible 'text' field); empty = no alert webhook"},
+        {"alerts", "webhook_secret", T::string, "", "HMAC-SHA256 key for the alert webhook's X-Mailjobs-Signature; empty = unsigned"},
+        {"alerts", "timeout", T::duration, "10s", "longest time the alert webhook POST may take (alert e-mail uses [mail] timeout); a failed alert never fails the job"},
+        {"alerts", "ping_timeout", T::duration, "5s", "longest time one monitoring ping may take; a failed ping never fails the job"},
     };
     return table;
 }

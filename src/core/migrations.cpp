@@ -8,8 +8,8 @@
 //   - Log-like tables use `id INTEGER PRIMARY KEY` (rowid order = insertion order, so a purge removes
 //     a contiguous range); a public id is a separate `uuid TEXT UNIQUE` column whose default starts
 //     with the insert time in hex, so its index is purged contiguously too. AUTOINCREMENT where an id
-//     is stored elsewhere (dedupe keys, job_attempts, header_snapshots, account_deletions) and must
-//     never be reused after the newest rows are deleted.
+//     is stored elsewhere (dedupe keys, job_attempts, header_snapshots, account_deletions, the audit
+//     archive) and must never be reused after the newest rows are deleted.
 //   - Timestamps are INTEGER unix seconds UTC named *_at. Time columns that a job selects on carry
 //     CHECK(typeof(x) = 'integer' AND x BETWEEN 0 AND 99999999999): an ISO text date or a millisecond
 //     value would otherwise sort outside every cutoff and the row would never expire, silently.
@@ -362,7 +362,7 @@ CREATE INDEX header_snapshots_message_log_id ON header_snapshots(message_log_id)
 CREATE INDEX header_snapshots_user_id        ON header_snapshots(user_id);
 
 CREATE TABLE audit_logs (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,  -- archive readers dedupe by id: never reused
     user_id    INTEGER REFERENCES users(id) ON DELETE SET NULL,  -- the trail outlives the account
     actor      TEXT    NOT NULL,              -- 'user:<uuid>', 'admin:<name>', 'job:<job name>'
     action     TEXT    NOT NULL,              -- 'alias.expired', 'account.deleted', ...
@@ -523,6 +523,8 @@ CREATE TABLE notifications (
                      (typeof(deleted_at) = 'integer' AND deleted_at BETWEEN 0 AND 99999999999))
 );
 CREATE INDEX notifications_user       ON notifications(user_id, status, created_at);
+-- notification-cleanup: live rows per user (the count) and each user's newest N (the boundary).
+CREATE INDEX notifications_live       ON notifications(user_id, created_at) WHERE deleted_at IS NULL;
 CREATE INDEX notifications_deleted_at ON notifications(deleted_at) WHERE deleted_at IS NOT NULL;
 
 CREATE TABLE messages (

@@ -8,23 +8,25 @@
 #include "core/log.h"
 #include "core/schedule.h"
 #include "jobs/registry.h"
+#include "delivery/alerts.h"  // issue 5: operator alerts after a run is recorded
+#include "delivery/pings.h"   // issue 5: monitoring pings at run start and end
 
 namespace mj {
-namespace {
 
-std::string counts_json(const Counts& c) {
-    nlohmann::json j = nlohmann::json::object();
-    for (const auto& [k, v] : c.by_name) j[k] = v;
-    return j.dump();
-}
-
-// Jobs that must not run beside `job`: its own list plus every job that names it (symmetric).
 std::vector<std::string> conflicts_of(const JobDef& job) {
     std::vector<std::string> out(job.conflicts.begin(), job.conflicts.end());
     for (const auto& other : job_registry())
         for (const char* c : other.conflicts)
             if (job.name == std::string(c)) out.push_back(other.name);
     return out;
+}
+
+namespace {
+
+std::string counts_json(const Counts& c) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [k, v] : c.by_name) j[k] = v;
+    return j.dump();
 }
 
 int64_t insert_run(Db& db, const JobDef& job, const RunOptions& o, const std::string& owner) {
@@ -126,6 +128,8 @@ RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOpti
     ctx.lease = lease ? &*lease : nullptr;
 
     std::string outcome_text;
+    const bool monitored = ctx.lease != nullptr;  // issue 5: a real run that holds its lease (no dry run, no skip)
+    PingRun ping;
     if (o.dry_run == DryRun::no && !lease) {
         r.outcome = Outcome::skipped;
         r.exit_reason = conflict_with.empty() ? "lock held" : "conflict";
@@ -136,6 +140,7 @@ RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOpti
         ctx.info(conflict_with.empty() ? "lock_held" : "conflict", {{"reason", ctx.note}});
     } else {
         ctx.info("run_start", {{"trigger", trigger_name(o.trigger)}, {"dry_run", o.dry_run == DryRun::yes}, {"clock", iso_time(o.now)}});
+        if (monitored) ping = ping_start(config, job.name, r.run_id);  // issue 5; never fails the run
         try {
             r.outcome = job.fn(ctx);
         } catch (const std::exception& e) {
@@ -165,6 +170,12 @@ RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOpti
             update_state(db, job, r, o, next, started);
         if (lease) lease->release_in_txn();
     });
+    // issue 5: end ping and operator alerts, once the run is recorded; neither can fail the run.
+    if (monitored) {
+        int status = r.outcome == Outcome::failed ? kExitJobFailed : r.exit_reason == "signal" ? kExitInterrupted : kExitOk;
+        ping_end(config, ping, job.name, r.run_id, status, outcome_text + (r.error.empty() ? "" : ": " + r.error));
+        check_alerts(db, config, job.name, r.run_id, r.outcome == Outcome::failed, r.error);
+    }
     nlohmann::json fields = {{"outcome", outcome_text}, {"exit_reason", r.exit_reason}, {"examined", r.counts.examined},
                              {"changed", r.counts.changed}, {"duration_ms", r.duration_ms}, {"max_txn_ms", max_txn_ms}};
     for (const auto& [k, v] : r.counts.by_name) fields["count." + k] = v;

@@ -36,6 +36,10 @@ struct RunResult {
 
 RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOptions& options);
 
+// Jobs that must not run beside `job`: its own list plus every job that names it (symmetric).
+// run_job skips `job` while one of them holds a live lease; `cleanup status` reports them.
+std::vector<std::string> conflicts_of(const JobDef& job);
+
 // The next due time of `job` after `after` (its schedule from config, timezone from [general]).
 // Returns INT64_MAX for schedule = off.
 int64_t next_due(const Config& config, const JobDef& job, int64_t after);

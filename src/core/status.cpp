@@ -1,6 +1,7 @@
 #include "core/status.h"
 
 #include "core/lease.h"
+#include "core/queue_depths.h"  // issue 5: queue depths and recent operator alerts
 #include "jobs/registry.h"
 
 namespace mj {
@@ -42,6 +43,7 @@ nlohmann::json collect_status(Db& db, const Config& config, int64_t now) {
         }
         out["jobs"].push_back(row);
     }
+    add_monitoring_status(db, now, out);  // issue 5: "queues" and "alerts"
     return out;
 }
 

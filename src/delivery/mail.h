@@ -4,7 +4,10 @@
 //
 // Every failure is classified: transient (4xx, timeouts, connection refused, sendmail EX_TEMPFAIL)
 // is retried later; permanent (5xx, malformed address, message over the size limit) is not.
+// A failure that says nothing about the message itself (server unreachable, TLS or login failed,
+// sendmail missing) is transient and sets transport_down: the caller stops its batch there.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,29 +17,48 @@
 namespace mj {
 
 struct MailMessage {
-    std::string from;                 // envelope sender (bare address)
+    std::string from;                 // envelope sender (bare address; "" = null sender <>)
     std::vector<std::string> to;      // envelope recipients (bare addresses)
     std::string data;                 // the whole RFC 5322 message, headers and body, CRLF or LF
+    // True when the To:/Cc: headers of `data` name exactly `to` (notices we build). Only then may
+    // `sendmail -t` read the recipients from the headers; a forwarded message's To: names the
+    // alias, so for it the sendmail transport drops -t and passes the envelope as arguments.
+    bool recipients_in_headers = false;
 };
 
 enum class SendStatus { ok, transient, permanent };
+const char* send_status_name(SendStatus s);  // "ok", "transient", "permanent"
 
 struct SendResult {
     SendStatus status = SendStatus::ok;
     int code = 0;            // SMTP reply code, sendmail exit status, or 0
     std::string error;       // one line, for history and logs; "" when ok
+    bool transport_down = false;  // transient and not about this message (see top of file)
+    int64_t duration_ms = 0;
 };
 
 class MailTransport {
 public:
     virtual ~MailTransport() = default;
-    // Sends one message. Implementations reuse one connection across calls where they can
-    // (smtp: one connection per batch), and never throw for delivery failures.
-    virtual SendResult send(const MailMessage& message) = 0;
+    // Sends one message. Checks the addresses and [mail] max_message_bytes first (permanent
+    // failures, nothing sent), then hands it to the transport. Implementations reuse one
+    // connection across calls where they can (smtp: one connection per batch), and never throw
+    // for delivery failures.
+    SendResult send(const MailMessage& message);
     // Ends the batch (closes a reused connection).
     virtual void close() {}
-    // Built from [mail] in jobs.ini.
+    // "sendmail", "smtp", "smtps", "maildir".
+    virtual const char* name() const = 0;
+    // Built from [mail] in jobs.ini. Throws Error(kExitUsage) for a configuration that cannot
+    // work (smtp without a host, unreadable smtp_password_file).
     static std::unique_ptr<MailTransport> from_config(const Config& config);
+
+protected:
+    explicit MailTransport(int64_t max_message_bytes) : max_bytes_(max_message_bytes) {}
+    virtual SendResult deliver(const MailMessage& message) = 0;
+
+private:
+    int64_t max_bytes_;
 };
 
 // True if `address` is a plausible bare mailbox (local@domain, no spaces, no CR/LF, no <>).

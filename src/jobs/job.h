@@ -36,8 +36,16 @@ struct Counts {
     int64_t examined = 0;
     int64_t changed = 0;
     std::map<std::string, int64_t> by_name;  // table or counter name -> rows
+    // Cutoffs the job's retention policies used, in order: ("table.column", unix seconds).
+    // Filled by the retention engine; `cleanup preview/execute` report them.
+    std::vector<std::pair<std::string, int64_t>> cutoffs;
     void add(const std::string& name, int64_t n) {
         if (n) by_name[name] += n;
+    }
+    void note_cutoff(const std::string& what, int64_t before) {
+        for (const auto& c : cutoffs)
+            if (c.first == what) return;
+        cutoffs.emplace_back(what, before);
     }
 };
 

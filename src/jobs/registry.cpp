@@ -4,6 +4,20 @@
 #include "jobs/registry.h"
 
 #include "jobs/auth_jobs.h"
+#include "jobs/delivery_log_cleanup.h"  // retention jobs A
+#include "jobs/held_mail_expiry.h"      // retention jobs A
+#include "jobs/job_history_cleanup.h"   // retention jobs A
+#include "jobs/message_cleanup.h"       // retention jobs A
+#include "jobs/notification_cleanup.h"  // retention jobs A
+#include "jobs/retention_policies.h"    // retention jobs A
+#include "jobs/vacuum.h"                // retention jobs A
+#include "jobs/address_expiry_jobs.h"  // retention jobs B
+#include "jobs/audit_log_cleanup.h"     // retention jobs B
+#include "jobs/message_log_jobs.h"      // retention jobs B
+#include "jobs/overflow_hold_expiry.h"  // retention jobs B
+#include "jobs/webhook_retry.h"         // monitoring jobs (issue 5)
+#include "jobs/forward_retry.h"          // delivery jobs (issue 5)
+#include "jobs/notification_delivery.h"  // delivery jobs (issue 5)
 
 namespace mj {
 
@@ -13,9 +27,26 @@ const std::vector<JobDef>& job_registry() {
         {"session-cleanup", "purge sessions past their absolute or idle timeout (BJ-19)", "@daily", 20, {}, session_cleanup},
         {"magic-link-expiry", "purge expired magic-link tokens (BJ-13)", "@daily", 20, {}, magic_link_expiry},
         // --- retention jobs A (issue 4) ---
+        {"failed-email-expiry", "purge failed forwards 7 d after the first failure, final ones only (BJ-06)", "@daily", 30, {"forward-retry"}, failed_email_expiry},
+        {"spam-quarantine-expiry", "purge quarantined spam after 30 d, no warning (BJ-05)", "@daily", 30, {}, spam_quarantine_expiry},
+        {"message-cleanup", "delete chat messages past expires_at (seed 002)", "0 2 * * *", 30, {}, message_cleanup},
+        {"notification-cleanup", "over 1000 per user: soft-delete oldest read, keep newest 100; hard-delete after 30 d (seed 004)", "@daily", 25, {}, notification_cleanup},
+        {"delivery-log-cleanup", "purge finished webhook deliveries after 90 d (seed 000, BJ-16)", "every 24h", 15, {}, delivery_log_cleanup},
+        {"retention-policies", "run the operator's [retention.NAME] policies from jobs.ini", "@daily", 8, {}, retention_policies},
+        {"job-history-cleanup", "purge job history, attempts, alerts older than 90 d; keep each job's newest run", "@daily", 6, {}, job_history_cleanup, "housekeeping"},
+        {"vacuum", "return free pages to the disk in short steps (incremental vacuum)", "@daily", 2, {}, vacuum, "housekeeping"},
         // --- retention jobs B (issue 4) ---
+        {"alias-expiry", "deactivate aliases past expires_at, one audit row each (BJ-12)", "@hourly", 40, {}, alias_expiry},
+        {"overflow-hold-expiry", "warn once 1 d before, then purge held mail after 30 d (BJ-04)", "@hourly", 40, {}, overflow_hold_expiry},
+        {"destination-verification-expiry", "clear expired verification tokens; optionally remove unverified destinations (BJ-14)", "@daily", 30, {}, destination_verification_expiry},
+        {"message-log-cleanup", "fold message logs into daily stats, then purge them after 90 d (BJ-07)", "@daily", 15, {}, message_log_cleanup},
+        {"header-snapshot-cleanup", "purge header snapshots by age and orphans (BJ-08)", "@daily", 14, {}, header_snapshot_cleanup},
+        {"audit-log-cleanup", "purge audit logs after 365 d, critical after 7 y; optional archive (BJ-09)", "@daily", 10, {}, audit_log_cleanup},
         // --- delivery jobs (issue 5) ---
+        {"forward-retry", "resend failed forwards 1h, 6h, 24h, 48h after the failure; then notify the user once (BJ-03)", "every 15m", 90, {}, forward_retry, "delivery"},
+        {"notification-delivery", "send the notification outbox in batches under the hourly cap (BJ-21)", "every tick", 80, {}, notification_delivery, "delivery"},
         // --- monitoring jobs (issue 5) ---
+        {"webhook-retry", "post due webhook deliveries, signed; retry 1m, 5m, 30m, 2h, then permanently failed (BJ-15)", "every tick", 85, {}, webhook_retry, "delivery"},
     };
     return jobs;
 }

@@ -1,63 +1,100 @@
 // The one retention engine: every purge and expiry job describes a Policy and calls purge().
 //
 // How a batch works (and why):
-// - The selection walks the time index: SELECT rowid ... WHERE <time_column> < cutoff AND <filter>
-//   ORDER BY <time_column> LIMIT n. Log tables use INTEGER PRIMARY KEY, so rows arrive in time order
-//   and one batch is usually a contiguous rowid range; then it is deleted as a range
-//   (DELETE ... WHERE rowid BETWEEN lo AND hi), the cheapest delete SQLite has. Scattered batches
-//   (sessions by expiry, say) are deleted by rowid list.
-// - Each batch is one BEGIN IMMEDIATE transaction: select, hooks (fold into aggregates, archive,
-//   dependent rows), delete. Nothing is ever half-done: a kill -9 loses at most the open batch,
-//   which rolls back.
-// - The batch size adapts: it starts at the job's batch_size and doubles or halves so that one
-//   transaction holds the write lock about kTargetTxnMs, because the web application writes into
-//   the same file and waits for us meanwhile.
+// - Select (a read, no lock): the oldest matching rows through the time index,
+//   SELECT rowid ... WHERE <time_column> < cutoff AND <filter> ORDER BY <time_column> LIMIT n,
+//   continuing from the previous batch's last time (rows the filter keeps are walked once per
+//   purge, not once per batch). Reading outside the write lock keeps an index walk past rows the
+//   filter keeps (old pending deliveries, unread notifications) out of the application's wait.
+// - Write (one BEGIN IMMEDIATE transaction): re-check the candidates against the whole condition
+//   (the application may have changed a row since the read), run the before_delete hook with the
+//   exact rowids (fold into aggregates, archive, queue notices), delete dependent rows, then delete,
+//   soft-delete or update the rows. Log tables use INTEGER PRIMARY KEY, so rows arrive in time order
+//   and a batch is usually one contiguous rowid range, deleted as a range (DELETE ... WHERE rowid
+//   BETWEEN lo AND hi, one b-tree walk); scattered batches (sessions by expiry) go by rowid list.
+//   A kill -9 loses at most the open batch, which rolls back: nothing is ever half-done.
+// - The batch size adapts (batch_sizer.h) so that one transaction holds the write lock about
+//   kTargetTxnMs, because the web application writes into the same file and waits meanwhile.
 // - Between batches the job's deadline, signals and lease are checked (ctx.should_stop()).
+//
+// A per-owner cap (Policy::cap, seed 004) selects differently: for each owner (user) with more than
+// `threshold` live rows, the rows outside the owner's newest `keep_newest` that match the filter,
+// oldest first. The newest-N boundary is re-read inside every batch transaction, so a row that has
+// become one of the newest N meanwhile is never touched. An interrupted pass resumes at the owner
+// it was working on (job_state cursor), so the result does not depend on where a run stopped.
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "jobs/job.h"
+#include "retention/batch_sizer.h"
 
 namespace mj {
-
-constexpr int64_t kTargetTxnMs = 20;  // keeps the longest write transaction under the 25 ms target
 
 struct Dependent {
     std::string table;   // child rows deleted with their parent, so nothing is orphaned
     std::string column;  // the child's column holding the parent's rowid
 };
 
+struct Cap {
+    std::string owner_column;  // e.g. "user_id" (integer)
+    int64_t keep_newest = 0;   // each owner's newest N live rows always stay (by time_column, rowid)
+    int64_t threshold = 0;     // only owners with more than this many live rows are capped
+};
+
 struct Policy {
-    enum class Action { remove, soft_delete };
+    enum class Action { remove, soft_delete, update };
     std::string name;         // counter name in history; usually the table
     std::string table;
-    std::string time_column;  // rows with time_column < cutoff are selected
-    int64_t cutoff = 0;
+    std::string time_column;  // rows with time_column < cutoff are selected (ordering, for a cap)
+    int64_t cutoff = 0;       // unix seconds; not used by a cap policy
     std::string filter;       // extra SQL condition (from code, or validated config), "" = none
     Action action = Action::remove;
-    std::string soft_delete_column = "deleted_at";  // set to ctx.now for Action::soft_delete
-    std::vector<Dependent> dependents;
+    // soft_delete: set to ctx.now; only rows where it IS NULL are selected ("live" rows).
+    std::string soft_delete_column = "deleted_at";
+    std::string update_set;   // update: "active = 0, deactivated_at = 123" (from code only)
+    std::vector<Dependent> dependents;  // deleted with their parents (Action::remove only)
     // Runs inside the batch transaction before the rows go, with their rowids (ascending).
     // Used to fold rows into aggregates, archive them, or queue notices. Throw to abort the batch.
     std::function<void(JobContext&, const std::vector<int64_t>&)> before_delete;
+    int64_t batch_size = 0;   // first batch; 0 = the job's batch_size
+    std::optional<Cap> cap;   // per-owner cap instead of an age cutoff
 };
 
 struct PurgeResult {
-    int64_t rows = 0;        // rows deleted (or that would be, in dry-run)
-    bool finished = false;   // nothing left to purge for this policy
+    int64_t rows = 0;          // rows deleted/changed (or that would be, in dry-run)
+    bool finished = false;     // nothing left to purge for this policy
+    int64_t batches = 0;       // write transactions
+    int64_t range_batches = 0; // of those, deleted as one rowid range
+    int64_t max_batch = 0;     // largest batch (rows) the sizer allowed
+    int64_t max_txn_us = 0;    // longest batch transaction
+    int64_t owners = 0;        // cap policies: owners over the threshold (or resumed)
 };
 
 // Purges in batches until done or ctx.should_stop(). Counts go to ctx.counts (examined, changed,
-// by table). In dry-run it only counts (one read, no lock) and reports finished.
+// by table). In dry-run it only counts (reads, no lock) and reports finished. Throws what SQLite
+// throws (the open batch rolls back; committed batches stay).
 PurgeResult purge(JobContext& ctx, const Policy& policy);
 
 // How many rows the policy selects now (read only). Used by dry-run and `cleanup preview`.
+// For a cap policy: the rows a fresh pass would change.
 int64_t count_selected(Db& db, const Policy& policy);
 
 // The outcome for a job that ran some policies: more if any stopped early, else done.
 inline Outcome outcome_of(bool all_finished) { return all_finished ? Outcome::done : Outcome::more; }
+
+// --- inside the engine (engine.cpp, cap.cpp) ---
+namespace retention_detail {
+std::string live_condition(const Policy& p);            // "1" or "<soft_delete_column> IS NULL"
+std::string filter_condition(const Policy& p);          // "1" or "(<filter>)"
+// The batch transaction's second half: hook, dependents, action. Returns rows changed.
+int64_t apply_action(JobContext& ctx, const Policy& p, const std::vector<int64_t>& ids);
+BatchSizer sizer_for(JobContext& ctx, const Policy& p);
+PurgeResult purge_capped(JobContext& ctx, const Policy& p);
+int64_t count_capped(Db& db, const Policy& p, std::optional<int64_t> resume_owner);
+}  // namespace retention_detail
 
 }  // namespace mj

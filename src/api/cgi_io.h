@@ -1,0 +1,54 @@
+// CGI plumbing (RFC 3875): the request from the environment and stdin, the response on stdout,
+// and the bearer-token check. Knows nothing of cleanup or jobs.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace mj {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// A request that ends in an error response: status, one-line message, extra headers.
+struct HttpError : std::runtime_error {
+    HttpError(int status, const std::string& message, Headers headers = {})
+        : std::runtime_error(message), status(status), headers(std::move(headers)) {}
+    int status;
+    Headers headers;
+};
+
+constexpr int64_t kMaxBodyBytes = 64 * 1024;  // execute's body is a few dozen bytes
+
+struct CgiRequest {
+    std::string method;                          // REQUEST_METHOD
+    std::string path;                            // PATH_INFO without a trailing slash; "" = the script itself
+    std::map<std::string, std::string> query;    // QUERY_STRING, percent-decoded
+    std::string body;                            // CONTENT_LENGTH bytes of stdin
+    std::string authorization;                   // HTTP_AUTHORIZATION (or Apache's REDIRECT_ copy)
+};
+
+// Reads the request. A repeated or malformed query parameter is HttpError(400); a body larger
+// than kMaxBodyBytes is HttpError(413) and is not read.
+CgiRequest read_cgi_request();
+
+// "a=1&b=x%20y" -> {a:1, b:"x y"}; HttpError(400) for a repeated name or a bad %-escape.
+std::map<std::string, std::string> parse_query(const std::string& query);
+
+// Writes one response: Status line, Content-Type: application/json, no caching, `headers`, body.
+void write_json_response(int status, const nlohmann::json& body, const Headers& headers = {});
+
+const char* status_text(int status);
+
+// The token of "Bearer <token>" (scheme case-insensitive), or "" if the header is not one.
+std::string bearer_token(const std::string& authorization);
+
+// Compares two secrets in time independent of where they differ and of their lengths (both are
+// hashed with SHA-256 first, then compared with CRYPTO_memcmp).
+bool same_secret(const std::string& a, const std::string& b);
+
+}  // namespace mj

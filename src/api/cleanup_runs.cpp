@@ -1,0 +1,87 @@
+#include "api/cleanup_runs.h"
+
+#include <algorithm>
+#include <map>
+
+#include "core/lease.h"
+#include "core/log.h"
+#include "core/runner.h"
+
+namespace mj {
+namespace {
+
+nlohmann::json time_or_null(const SQLite::Column& c) {
+    return c.isNull() ? nlohmann::json(nullptr) : nlohmann::json(iso_time(c.getInt64()));
+}
+
+nlohmann::json holder_json(const std::string& job, const LeaseHolder& h) {
+    return {{"job", job},
+            {"runId", h.run_id ? nlohmann::json(h.run_id) : nlohmann::json(nullptr)},
+            {"owner", h.owner},
+            {"startedAt", iso_time(h.acquired_at)},
+            {"heartbeatAt", iso_time(h.heartbeat_at)}};
+}
+
+}  // namespace
+
+nlohmann::json recent_runs(Db& db, const std::vector<std::string>& jobs, int64_t limit, bool finished_only) {
+    nlohmann::json out = nlohmann::json::array();
+    if (jobs.empty() || limit <= 0) return out;
+    std::string marks;
+    for (size_t i = 0; i < jobs.size(); ++i) marks += i ? ",?" : "?";
+    SQLite::Statement q(db.sql(),
+                        "SELECT id, job, trigger, started_at, finished_at, outcome, exit_reason, dry_run, examined, changed, "
+                        "counts, error, duration_ms, max_txn_ms FROM job_runs WHERE job IN (" + marks + ")" +
+                            (finished_only ? " AND outcome <> 'running'" : "") + " ORDER BY id DESC LIMIT ?");
+    int n = 1;
+    for (const auto& j : jobs) q.bind(n++, j);
+    q.bind(n, limit);
+    while (q.executeStep()) {
+        std::string outcome = q.getColumn(5).getString();
+        auto counts = nlohmann::json::parse(q.getColumn(10).getString(), nullptr, false);
+        nlohmann::json note = q.getColumn(11).isNull() ? nlohmann::json(nullptr) : nlohmann::json(q.getColumn(11).getString());
+        out.push_back({{"runId", q.getColumn(0).getInt64()},
+                       {"job", q.getColumn(1).getString()},
+                       {"trigger", q.getColumn(2).getString()},
+                       {"startedAt", time_or_null(q.getColumn(3))},
+                       {"finishedAt", time_or_null(q.getColumn(4))},
+                       {"outcome", outcome},
+                       {"exitReason", q.getColumn(6).isNull() ? nlohmann::json(nullptr) : nlohmann::json(q.getColumn(6).getString())},
+                       {"dryRun", q.getColumn(7).getInt() != 0},
+                       {"examined", q.getColumn(8).getInt64()},
+                       {"changed", q.getColumn(9).getInt64()},
+                       {"deleted", counts.is_object() ? counts : nlohmann::json::object()},
+                       {"durationMs", q.getColumn(12).isNull() ? nlohmann::json(nullptr) : nlohmann::json(q.getColumn(12).getInt64())},
+                       {"maxTxnMs", q.getColumn(13).isNull() ? nlohmann::json(nullptr) : nlohmann::json(q.getColumn(13).getInt64())},
+                       // The runner keeps a skipped run's reason in the error column.
+                       {"reason", outcome == "skipped" ? note : nlohmann::json(nullptr)},
+                       {"error", outcome == "skipped" ? nlohmann::json(nullptr) : note}});
+    }
+    return out;
+}
+
+nlohmann::json running_and_conflicting(Db& db, const std::vector<const JobDef*>& cleanup) {
+    nlohmann::json running = nlohmann::json::array(), conflicting = nlohmann::json::array();
+    std::vector<std::string> cleanup_names;
+    for (const JobDef* j : cleanup) cleanup_names.push_back(j->name);
+    // Conflicting job -> the cleanup jobs it keeps from running (seed 003's "scraping").
+    std::map<std::string, std::vector<std::string>> blocks;
+    for (const JobDef* j : cleanup) {
+        if (auto h = Lease::live_holder(db, j->name)) running.push_back(holder_json(j->name, *h));
+        for (const auto& c : conflicts_of(*j))
+            if (std::find(cleanup_names.begin(), cleanup_names.end(), c) == cleanup_names.end()) blocks[c].push_back(j->name);
+    }
+    for (const auto& [job, blocked] : blocks) {
+        auto h = Lease::live_holder(db, job);
+        if (!h) continue;
+        nlohmann::json row = holder_json(job, *h);
+        row["blocks"] = blocked;
+        conflicting.push_back(row);
+    }
+    return {{"isCleanupRunning", !running.empty()},
+            {"runningJobs", running},
+            {"isConflictingJobRunning", !conflicting.empty()},
+            {"conflictingJobsRunning", conflicting}};
+}
+
+}  // namespace mj

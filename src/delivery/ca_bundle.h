@@ -1,0 +1,20 @@
+// Where TLS peers' certificates are checked against: [general] ca_bundle if set, else the first
+// bundle that exists among the layouts of cPanel's AlmaLinux/CentOS and of Debian/Ubuntu. Shared
+// by the SMTP transport (STARTTLS, smtps) and the HTTP client (webhooks, alerts, pings).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+
+namespace mj {
+
+// The bundle to pass as CURLOPT_CAINFO: the configured path as given (a missing file then fails
+// the TLS handshake with a clear error rather than silently trusting another store), or the first
+// candidate that exists, or "" when none does (libcurl's built-in default applies).
+std::string find_ca_bundle(const Config& config);
+
+// The auto-detect candidates, in order.
+const std::vector<std::string>& ca_bundle_candidates();
+
+}  // namespace mj

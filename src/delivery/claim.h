@@ -1,0 +1,38 @@
+// Claim leases on queue rows (share/schema.md "Queues and claim leases").
+//
+// A job claims a row in a short write transaction before it works on it: status = the working
+// status, claimed_by = the run's owner token, claim_expires_at = now + ttl. It then sends outside
+// any transaction and records the result in another short transaction, WHERE claimed_by = owner.
+// A claim whose claim_expires_at has passed belongs to a run that died (kill -9, power loss): the
+// row is due again. Overlapping runs therefore never handle the same row twice; a duplicate send
+// needs a crash between the remote accept and the local commit (at-least-once).
+//
+// The table must have: id, status, claimed_by, claim_expires_at and the due column.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/db.h"
+
+namespace mj {
+
+struct QueueSpec {
+    const char* table;    // "failed_emails"
+    const char* waiting;  // status of a row waiting for its turn: "pending"
+    const char* working;  // status while claimed: "sending"
+    const char* due;      // due-time column: "next_attempt_at"
+};
+
+// Ids of up to `limit` rows that may be claimed at `now`: abandoned claims first, then waiting
+// rows in due order. Read-only; inside a write transaction the answer holds until its commit.
+std::vector<int64_t> claimable(Db& db, const QueueSpec& q, int64_t now, int64_t limit);
+
+// Inside a write transaction: claims row `id` if it is still claimable; false otherwise.
+bool claim_row(Db& db, const QueueSpec& q, int64_t id, const std::string& owner, int64_t now, int64_t ttl);
+
+// Inside a write transaction: gives rows this owner claimed but did not work on back to the
+// queue, unchanged otherwise (budget reached, signal, transport down).
+void release_rows(Db& db, const QueueSpec& q, const std::vector<int64_t>& ids, const std::string& owner);
+
+}  // namespace mj

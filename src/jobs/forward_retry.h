@@ -1,0 +1,9 @@
+// forward-retry (BJ-03): resends failed forwards from failed_emails on the retry schedule.
+#pragma once
+#include "jobs/job.h"
+
+namespace mj {
+
+Outcome forward_retry(JobContext& ctx);
+
+}  // namespace mj

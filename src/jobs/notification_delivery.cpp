@@ -1,0 +1,311 @@
+// notification-delivery (BJ-21). Sends queued notification_outbox rows in batches through the
+// [mail] transport (one connection for the whole run).
+//
+// Hourly cap: send_quota holds one row per clock hour of the job's clock with the number of
+// e-mails sent (or about to be). The claim transaction reads the current window, claims at most
+// `hourly_cap - sent` e-mails and adds them to the window in the same commit, so two processes
+// can never both see room for the last slot. A failed send gives its slot back; a run killed
+// holding claims keeps them counted (the cap errs on the safe side).
+//
+// Each notice goes once: the dedupe_key makes queueing it twice impossible, the claim keeps two
+// runs off one row, and its status moves queued -> sending -> sent|queued (retry)|failed in short
+// transactions. Transient failures wait [job.notification-delivery] retry_schedule (backoff per
+// attempt); after the last one, or on a permanent failure, the notice is failed.
+//
+// Digest (digest = true): the due notices of one user from one persona are folded into one
+// e-mail: a new row of kind 'digest' is claimed in their place and they become 'digested' with
+// digest_id pointing at it, in the same claim transaction.
+#include "jobs/notification_delivery.h"
+
+#include <chrono>
+
+#include "core/lease.h"
+#include "delivery/attempts.h"
+#include "delivery/claim.h"
+#include "delivery/mail.h"
+#include "delivery/mail_message.h"
+#include "delivery/mail_persona.h"
+#include "delivery/retry_schedule.h"
+
+namespace mj {
+namespace {
+
+const QueueSpec kQueue{"notification_outbox", "queued", "sending", "next_attempt_at"};
+
+struct OutboxRow {
+    int64_t id = 0, attempts = 0;
+    std::optional<int64_t> user_id;
+    std::string to_address, persona, from_name, kind, subject, body, body_html;
+};
+
+OutboxRow read_row(SQLite::Statement& q) {
+    OutboxRow r;
+    r.id = q.getColumn(0).getInt64();
+    if (!q.getColumn(1).isNull()) r.user_id = q.getColumn(1).getInt64();
+    r.to_address = q.getColumn(2).getString();
+    r.persona = q.getColumn(3).getString();
+    r.from_name = q.getColumn(4).getString();
+    r.kind = q.getColumn(5).getString();
+    r.subject = q.getColumn(6).getString();
+    r.body = q.getColumn(7).getString();
+    r.body_html = q.getColumn(8).getString();
+    r.attempts = q.getColumn(9).getInt64();
+    return r;
+}
+
+const char* kColumns = "id, user_id, to_address, persona, coalesce(from_name,''), kind, subject, body, coalesce(body_html,''), attempts";
+
+struct Run {
+    explicit Run(JobContext& c) : ctx(c) {}
+    JobContext& ctx;
+    std::vector<int64_t> schedule;
+    int64_t cap = 0;
+    bool digest = false;
+    std::string owner;
+    std::unique_ptr<MailTransport> transport;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+    int64_t now() const {
+        return ctx.now + std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+    }
+    // Quota windows follow the job's clock, so --now replays and tests see the hours they name.
+    int64_t window() const { return ctx.now - ctx.now % 3600; }
+
+    int64_t sent_this_hour() {
+        SQLite::Statement q(ctx.db.sql(), "SELECT sent FROM send_quota WHERE window_start = ?");
+        q.bind(1, window());
+        return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+    }
+
+    void add_quota(int64_t n) {
+        if (!n) return;
+        SQLite::Statement q(ctx.db.sql(), "INSERT INTO send_quota(window_start, sent) VALUES(?1, max(?2, 0)) "
+                                          "ON CONFLICT(window_start) DO UPDATE SET sent = max(sent + ?2, 0)");
+        q.bind(1, window());
+        q.bind(2, n);
+        q.exec();
+    }
+
+    std::optional<OutboxRow> load(int64_t id, bool claimed_by_us) {
+        SQLite::Statement q(ctx.db.sql(), std::string("SELECT ") + kColumns + " FROM notification_outbox WHERE id = ?" +
+                                              (claimed_by_us ? " AND claimed_by = ?" : ""));
+        q.bind(1, id);
+        if (claimed_by_us) q.bind(2, owner);
+        if (!q.executeStep()) return std::nullopt;
+        return read_row(q);
+    }
+
+    // Inside the claim transaction: the other due notices of `first`'s user and persona, claimed
+    // and folded with it into a new digest row, which is returned claimed. nullopt when alone.
+    std::optional<int64_t> fold(const OutboxRow& first, int64_t ttl_until) {
+        if (!first.user_id || first.kind == "digest") return std::nullopt;
+        SQLite::Statement q(ctx.db.sql(), std::string("SELECT ") + kColumns + " FROM notification_outbox WHERE user_id = ?1 "
+                                              "AND status = 'queued' AND next_attempt_at <= ?2 AND id <> ?3 AND kind <> 'digest' "
+                                              "AND to_address = ?4 AND persona = ?5 AND coalesce(from_name,'') = ?6 ORDER BY id LIMIT 100");
+        q.bind(1, *first.user_id);
+        q.bind(2, ctx.now);
+        q.bind(3, first.id);
+        q.bind(4, first.to_address);
+        q.bind(5, first.persona);
+        q.bind(6, first.from_name);
+        std::vector<OutboxRow> rows{first};
+        while (q.executeStep()) rows.push_back(read_row(q));
+        if (rows.size() < 2) return std::nullopt;
+        std::string body = "You have " + std::to_string(rows.size()) + " notices.\n";
+        std::vector<int64_t> ids;
+        for (const auto& r : rows) {
+            body += "\n\n== " + r.subject + " ==\n\n" + r.body;
+            ids.push_back(r.id);
+        }
+        SQLite::Statement ins(ctx.db.sql(),
+                              "INSERT INTO notification_outbox(user_id, to_address, persona, from_name, kind, subject, body, dedupe_key, "
+                              "status, next_attempt_at, claimed_by, claim_expires_at, created_at) "
+                              "VALUES(?, ?, ?, ?, 'digest', ?, ?, ?, 'sending', ?, ?, ?, ?)");
+        ins.bind(1, *first.user_id);
+        ins.bind(2, first.to_address);
+        ins.bind(3, first.persona);
+        if (first.from_name.empty()) ins.bind(4); else ins.bind(4, first.from_name);
+        ins.bind(5, std::to_string(rows.size()) + " notices: " + first.subject + (rows.size() > 1 ? ", ..." : ""));
+        ins.bind(6, body);
+        ins.bind(7, "digest:" + std::to_string(first.id));  // a row is folded once, so its id is unique here
+        ins.bind(8, ctx.now);
+        ins.bind(9, owner);
+        ins.bind(10, ttl_until);
+        ins.bind(11, ctx.now);
+        ins.exec();
+        int64_t digest_id = ctx.db.sql().getLastInsertRowid();
+        SQLite::Statement fold(ctx.db.sql(), "UPDATE notification_outbox SET status = 'digested', digest_id = ?, "
+                                             "claimed_by = NULL, claim_expires_at = NULL WHERE id = ?");
+        for (int64_t id : ids) {
+            fold.bind(1, digest_id);
+            fold.bind(2, id);
+            fold.exec();
+            fold.reset();
+        }
+        ctx.counts.add("digested", static_cast<int64_t>(ids.size()));
+        ctx.counts.changed += static_cast<int64_t>(ids.size());
+        return digest_id;
+    }
+
+    // One short transaction: claims up to the room left under the cap (and the batch size),
+    // folding digests, and reserves the quota. Returns the e-mails to send.
+    std::vector<int64_t> claim_batch(int64_t batch, int64_t ttl, bool* capped) {
+        std::vector<int64_t> out;
+        int64_t t = now();
+        ctx.db.write([&] {
+            int64_t room = cap - sent_this_hour();
+            *capped = room <= 0;
+            if (room <= 0) return;
+            for (int64_t id : claimable(ctx.db, kQueue, ctx.now, std::min(batch, room))) {
+                // A row folded into an earlier digest of this batch is 'digested' now: not claimable.
+                if (!claim_row(ctx.db, kQueue, id, owner, ctx.now, ttl + (t - ctx.now))) continue;
+                std::optional<int64_t> digest_id;
+                if (digest)
+                    if (auto row = load(id, true)) digest_id = fold(*row, t + ttl);
+                out.push_back(digest_id ? *digest_id : id);
+            }
+            add_quota(static_cast<int64_t>(out.size()));
+        });
+        return out;
+    }
+
+    MailMessage compose(const OutboxRow& row, const Mailbox& from) {
+        OutgoingMail m;
+        m.from = from;
+        m.to = {"", row.to_address};
+        m.subject = row.subject;
+        m.body = row.body;
+        m.body_html = row.body_html;
+        m.date = now();
+        m.extra_headers = {{"X-Mailjobs-Notice", std::to_string(row.id) + " " + row.kind}};
+        return MailMessage{from.address, {row.to_address}, build_message(m), true};
+    }
+
+    void record(const OutboxRow& row, const SendResult& r) {
+        int64_t t = now(), attempt = row.attempts + 1;
+        std::optional<int64_t> next;
+        std::string status = "sent";
+        if (r.status == SendStatus::transient) {
+            if (auto delay = retry_delay(schedule, attempt)) next = t + *delay;
+        }
+        if (r.status != SendStatus::ok) status = next ? "queued" : "failed";
+        bool kept = false;
+        ctx.db.write([&] {
+            SQLite::Statement q(ctx.db.sql(),
+                                "UPDATE notification_outbox SET status = ?1, attempts = ?2, next_attempt_at = coalesce(?3, next_attempt_at), "
+                                "last_error = ?4, sent_at = ?5, claimed_by = NULL, claim_expires_at = NULL WHERE id = ?6 AND claimed_by = ?7");
+            q.bind(1, status);
+            q.bind(2, attempt);
+            if (next) q.bind(3, *next); else q.bind(3);
+            if (r.error.empty()) q.bind(4); else q.bind(4, r.error);
+            if (status == "sent") q.bind(5, t); else q.bind(5);
+            q.bind(6, row.id);
+            q.bind(7, owner);
+            kept = q.exec() == 1;
+            if (!kept) return;
+            if (status != "sent") add_quota(-1);  // nothing went out: give the slot back
+            Attempt a;
+            a.run_id = ctx.run_id;
+            a.job = ctx.job;
+            a.item_table = "notification_outbox";
+            a.item_id = row.id;
+            a.attempt = attempt;
+            if (r.code) a.status_code = r.code;
+            a.error = r.error;
+            a.duration_ms = r.duration_ms;
+            a.next_retry_at = next;
+            a.created_at = t;
+            record_attempt_in_txn(ctx.db, a);
+        });
+        nlohmann::json fields = {{"id", row.id}, {"kind", row.kind}, {"outcome", kept ? status : "claim_lost"},
+                                 {"attempt", attempt}, {"code", r.code}};
+        if (!r.error.empty()) fields["error"] = r.error;
+        if (next) fields["next_attempt_at"] = iso_time(*next);
+        if (kept && status == "sent") ctx.info("notice", fields); else ctx.warn("notice", fields);
+        if (!kept) return;
+        ctx.counts.changed += 1;
+        ctx.counts.add(status == "queued" ? "retry_scheduled" : status, 1);
+    }
+
+    void release(const std::vector<int64_t>& ids) {
+        if (ids.empty()) return;
+        ctx.db.write([&] {
+            release_rows(ctx.db, kQueue, ids, owner);
+            add_quota(-static_cast<int64_t>(ids.size()));
+        });
+    }
+
+    Outcome dry_run() {
+        int64_t room = std::max<int64_t>(0, cap - sent_this_hour());
+        auto ids = claimable(ctx.db, kQueue, ctx.now, room + 1);
+        if (static_cast<int64_t>(ids.size()) > room) {
+            ids.resize(static_cast<size_t>(room));
+            ctx.note = "hourly cap: " + std::to_string(room) + " left in this hour; the rest would wait";
+        }
+        for (int64_t id : ids)
+            if (auto row = load(id, false))
+                ctx.info("would_send", {{"id", id}, {"kind", row->kind}, {"to", row->to_address}, {"persona", row->persona}});
+        ctx.counts.examined = static_cast<int64_t>(ids.size());
+        ctx.counts.add("would_send", ctx.counts.examined);
+        return Outcome::done;
+    }
+
+    Outcome run() {
+        int64_t batch = std::max<int64_t>(1, ctx.cfg_int("batch_size")), ttl = ctx.cfg_duration("claim_ttl");
+        while (true) {
+            if (ctx.should_stop()) return Outcome::more;
+            bool capped = false;
+            auto claimed = claim_batch(batch, ttl, &capped);
+            if (capped) {
+                if (!claimable(ctx.db, kQueue, ctx.now, 1).empty()) {
+                    ctx.note = "hourly cap reached (" + std::to_string(cap) + " per hour); the rest waits for the next hour";
+                    ctx.counts.add("cap_reached", 1);
+                    ctx.info("hourly_cap_reached", {{"cap", cap}, {"window", iso_time(window())}});
+                }
+                return Outcome::done;
+            }
+            if (claimed.empty()) return Outcome::done;
+            ctx.counts.examined += static_cast<int64_t>(claimed.size());
+            for (size_t i = 0; i < claimed.size(); ++i) {
+                if (i > 0 && ctx.should_stop()) {
+                    release({claimed.begin() + static_cast<long>(i), claimed.end()});
+                    return Outcome::more;
+                }
+                auto row = load(claimed[i], true);
+                if (!row) continue;
+                Mailbox from = persona_sender(ctx.config, row->persona, row->from_name);
+                if (!valid_address(from.address)) {  // configuration, not the notice: fail the run, keep the notice
+                    release({claimed.begin() + static_cast<long>(i), claimed.end()});
+                    ctx.note = from.address.empty() ? "[mail] from_address is not set: notices cannot be sent"
+                                                    : "sender address '" + from.address + "' of persona '" + row->persona +
+                                                          "' is not a valid address ([mail])";
+                    return Outcome::failed;
+                }
+                SendResult r = transport->send(compose(*row, from));
+                record(*row, r);
+                if (r.transport_down) {
+                    release({claimed.begin() + static_cast<long>(i) + 1, claimed.end()});
+                    ctx.note = "mail transport unavailable: " + r.error;
+                    return Outcome::failed;
+                }
+            }
+        }
+    }
+};
+
+}  // namespace
+
+Outcome notification_delivery(JobContext& ctx) {
+    Run run(ctx);
+    run.schedule = parse_retry_schedule(ctx.config.list(ctx.section(), "retry_schedule"), "[job.notification-delivery] retry_schedule");
+    run.cap = ctx.cfg_int("hourly_cap");
+    run.digest = ctx.cfg_bool("digest");
+    if (ctx.dry_run) return run.dry_run();
+    run.owner = ctx.lease ? ctx.lease->owner() : Lease::make_owner_token();
+    run.transport = MailTransport::from_config(ctx.config);
+    Outcome o = run.run();
+    run.transport->close();
+    return o;
+}
+
+}  // namespace mj

@@ -1,0 +1,34 @@
+// Spool files of held mail rows (overflow_hold, spam_quarantine, failed_emails: share/schema.md
+// "Mail the service holds"): whoever deletes such a row deletes its file, after the commit.
+//
+// Used from a retention Policy's before_delete hook: collect() runs inside batch N's transaction
+// and remembers that batch's paths; batch N-1 has committed by then, so its files are removed
+// first. After purge() returns, remove_committed() removes the last batch's files; if purge()
+// threw, that batch rolled back and drop_pending() forgets its paths (the files stay with their
+// rows). A kill -9 between a commit and the unlink leaves a file without a row (disk space, never
+// a message lost); rows are never left pointing at a deleted file.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "jobs/job.h"
+
+namespace mj {
+
+class SpoolFiles {
+public:
+    // dir: the folder relative spool_path values are relative to ("" = leave relative ones alone).
+    // A path with a ".." component is never followed.
+    SpoolFiles(JobContext& ctx, std::string dir) : ctx_(ctx), dir_(std::move(dir)) {}
+    void collect(const std::string& table, const std::vector<int64_t>& ids);
+    void remove_committed();
+    void drop_pending() { pending_.clear(); }
+
+private:
+    JobContext& ctx_;
+    std::string dir_;
+    std::vector<std::string> pending_;
+};
+
+}  // namespace mj

@@ -1,0 +1,207 @@
+#include "retention/operator_policies.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/migrations.h"
+#include "retention/sql_text.h"
+
+namespace mj {
+namespace {
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// Tables mailjobs needs in order to run at all (leases, schedule state) and SQLite's own.
+bool reserved_table(const std::string& name) {
+    std::string n = lower(name);
+    return n.rfind("sqlite_", 0) == 0 || n == "job_locks" || n == "job_state";
+}
+
+// Where a value came from, in the form every config problem uses ("jobs.ini:12", "env NAME").
+std::string origin_of(const Config& c, const std::string& section, const std::string& key) {
+    const Value& v = c.value(section, key);
+    if (v.origin == "env") {
+        std::string n = "MAILJOBS_" + section + "_" + key;
+        for (auto& ch : n) ch = (ch == '.' || ch == '-') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        return "env " + n;
+    }
+    if (v.origin == "cli") return "--set";
+    if (v.origin == "default") return c.file().empty() ? "configuration" : c.file();
+    return v.origin;
+}
+
+// Prepares `sql` and returns "" or SQLite's message; a statement that leaves text unparsed or
+// has parameters is refused too (the operator's text must be one expression, nothing more).
+std::string prepare_problem(SQLite::Database& db, const std::string& sql, int expected_params) {
+    sqlite3_stmt* stmt = nullptr;
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v2(db.getHandle(), sql.c_str(), static_cast<int>(sql.size()), &stmt, &tail);
+    std::string why;
+    if (rc != SQLITE_OK) why = sqlite3_errmsg(db.getHandle());
+    else if (tail && *tail) why = "unexpected text after the condition";
+    else if (sqlite3_bind_parameter_count(stmt) != expected_params) why = "parameters (?, :name) are not allowed";
+    sqlite3_finalize(stmt);
+    return why;
+}
+
+std::vector<std::string> table_names(SQLite::Database& db) {
+    std::vector<std::string> out;
+    SQLite::Statement q(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
+}
+
+std::vector<std::string> column_names(SQLite::Database& db, const std::string& table) {
+    std::vector<std::string> out;
+    SQLite::Statement q(db, "SELECT name FROM pragma_table_info(?1)");
+    q.bind(1, table);
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
+}
+
+bool has_index_on(SQLite::Database& db, const std::string& table, const std::string& column) {
+    SQLite::Statement q(db, "SELECT 1 FROM pragma_index_list(?1) AS l, pragma_index_info(l.name) AS i "
+                            "WHERE i.seqno = 0 AND i.name = ?2 COLLATE NOCASE AND l.partial = 0");
+    q.bind(1, table);
+    q.bind(2, column);
+    return q.executeStep();
+}
+
+void check_one(SQLite::Database& db, const Config& c, const std::string& s, std::vector<ConfigProblem>& out) {
+    const std::string& table = c.str(s, "table");
+    const std::string& column = c.str(s, "time_column");
+    const std::string& where = c.str(s, "where");
+    if (table.empty() || column.empty()) return;  // Config::load reported the missing key
+    auto problem = [&](const std::string& key, const std::string& msg) { out.push_back({origin_of(c, s, key), "[" + s + "] " + msg}); };
+
+    // The table: an existing rowid table that mailjobs does not need for itself.
+    SQLite::Statement t(db, "SELECT name, type FROM sqlite_master WHERE name = ?1 COLLATE NOCASE AND type IN ('table','view')");
+    t.bind(1, table);
+    if (!t.executeStep()) {
+        std::string hint = did_you_mean(table, table_names(db));
+        problem("table", "table '" + table + "' does not exist" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+        return;
+    }
+    if (t.getColumn(1).getString() == "view") return problem("table", "'" + table + "' is a view; name the table it reads");
+    if (reserved_table(table)) return problem("table", "table '" + table + "' is managed by mailjobs and cannot have a retention policy");
+    if (!prepare_problem(db, "SELECT rowid FROM " + quote_ident(table) + " LIMIT 0", 0).empty())
+        return problem("table", "table '" + table + "' is a WITHOUT ROWID table; retention policies need rowid tables");
+
+    // The time column.
+    auto columns = column_names(db, table);
+    bool found = std::any_of(columns.begin(), columns.end(), [&](const std::string& n) { return lower(n) == lower(column); });
+    if (!found) {
+        std::string hint = did_you_mean(column, columns);
+        problem("time_column", "column '" + column + "' does not exist in table '" + table + "'" +
+                                   (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+        return;
+    }
+    // Text dates sort after every number and would never be older than the cutoff: refuse them.
+    // Only read through an index (max() is one seek), so opening the database never scans a table.
+    if (has_index_on(db, table, column)) {
+        SQLite::Statement v(db, "SELECT typeof(max(" + quote_ident(column) + ")), max(" + quote_ident(column) + ") FROM " +
+                                    quote_ident(table));
+        if (v.executeStep() && (v.getColumn(0).getString() == "text" || v.getColumn(0).getString() == "blob"))
+            problem("time_column", "column '" + column + "' holds text ('" + v.getColumn(1).getString().substr(0, 30) +
+                                       "'); time_column must hold INTEGER unix seconds");
+    }
+
+    // The condition.
+    if (where.empty()) return;
+    std::string why = where_shape_problem(where);
+    if (why.empty())
+        why = prepare_problem(db, "SELECT rowid FROM " + quote_ident(table) + " WHERE " + quote_ident(column) + " < ?1 AND (" +
+                                      where + ")", 1);
+    if (!why.empty()) problem("where", "where '" + where + "' does not work: " + why);
+}
+
+}  // namespace
+
+std::string where_shape_problem(const std::string& where) {
+    int depth = 0;
+    bool any = false;
+    for (size_t i = 0; i < where.size(); ++i) {
+        char ch = where[i];
+        if (ch == '\'' || ch == '"' || ch == '`' || ch == '[') {
+            char close = ch == '[' ? ']' : ch;
+            size_t end = where.find(close, i + 1);
+            // a doubled quote inside a quoted text is an escaped quote
+            while (end != std::string::npos && close != ']' && end + 1 < where.size() && where[end + 1] == close)
+                end = where.find(close, end + 2);
+            if (end == std::string::npos) return "unterminated quote";
+            i = end;
+            any = true;
+            continue;
+        }
+        if (ch == ';') return "';' is not allowed (one condition only)";
+        if ((ch == '-' && i + 1 < where.size() && where[i + 1] == '-') ||
+            (ch == '/' && i + 1 < where.size() && where[i + 1] == '*'))
+            return "comments are not allowed";
+        if (ch == '(') ++depth;
+        if (ch == ')' && --depth < 0) return "unbalanced ')'";
+        if (!std::isspace(static_cast<unsigned char>(ch))) any = true;
+    }
+    if (depth != 0) return "unbalanced '('";
+    if (!any) return "empty condition";
+    return "";
+}
+
+Policy operator_policy(const Config& config, const std::string& section, int64_t now,
+                       std::optional<int64_t> older_than_override) {
+    Policy p;
+    p.table = config.str(section, "table");
+    p.name = p.table;  // counts per table, like every built-in job
+    p.time_column = config.str(section, "time_column");
+    p.cutoff = now - (older_than_override ? *older_than_override : config.duration(section, "older_than"));
+    p.filter = config.str(section, "where");
+    p.batch_size = config.integer(section, "batch_size");
+    return p;
+}
+
+std::vector<ConfigProblem> check_operator_policies(SQLite::Database& schema, const Config& config) {
+    std::vector<ConfigProblem> out;
+    for (const auto& s : config.retention_sections()) check_one(schema, config, s, out);
+    return out;
+}
+
+std::vector<ConfigProblem> check_operator_policies_for(const std::string& path, const Config& config, int64_t busy_timeout_ms) {
+    if (config.retention_sections().empty()) return {};
+    const int latest = migrations().empty() ? 0 : migrations().back().version;
+    if (access(path.c_str(), F_OK) != 0) {
+        SQLite::Database fresh(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        for (const auto& m : migrations()) fresh.exec(m.sql);
+        return check_operator_policies(fresh, config);
+    }
+    try {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.setBusyTimeout(static_cast<int>(busy_timeout_ms));
+        const int version = db.execAndGet("PRAGMA user_version").getInt();
+        if (version > latest) return {};  // refused by Db::open
+        if (version == latest) return check_operator_policies(db, config);
+        // The tables of pending migrations exist only inside this savepoint; nothing reaches the file.
+        db.exec("SAVEPOINT operator_policy_check");
+        std::vector<ConfigProblem> out;
+        try {
+            for (const auto& m : migrations())
+                if (m.version > version) db.exec(m.sql);
+            out = check_operator_policies(db, config);
+        } catch (...) {
+            db.exec("ROLLBACK TO operator_policy_check");
+            db.exec("RELEASE operator_policy_check");
+            throw;
+        }
+        db.exec("ROLLBACK TO operator_policy_check");
+        db.exec("RELEASE operator_policy_check");
+        return out;
+    } catch (const SQLite::Exception&) {
+        return {};  // not a database, read-only, locked...: Db::open says so with its exit code
+    }
+}
+
+}  // namespace mj

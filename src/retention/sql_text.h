@@ -1,0 +1,44 @@
+// SQL text the retention engine builds from names and rowids.
+//
+// Table and column names come from code or from jobs.ini ([retention.NAME], checked against the
+// schema first) and are always written as quoted identifiers, so a name can never end the
+// identifier and become SQL. Rowids are integers read from the database: no quoting needed.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mj {
+
+// "name" with embedded double quotes doubled: a safe identifier for any name.
+inline std::string quote_ident(const std::string& name) {
+    std::string s = "\"";
+    for (char c : name) s += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return s + "\"";
+}
+
+// "1,2,3" for an IN (...) list.
+inline std::string rowid_list(const std::vector<int64_t>& ids) {
+    std::string s;
+    s.reserve(ids.size() * 8);
+    for (size_t i = 0; i < ids.size(); ++i) {
+        if (i) s += ',';
+        s += std::to_string(ids[i]);
+    }
+    return s;
+}
+
+// True when sorted, distinct `ids` cover one whole rowid range (lo..hi without a gap).
+inline bool is_rowid_range(const std::vector<int64_t>& ids) {
+    return !ids.empty() && ids.back() - ids.front() + 1 == static_cast<int64_t>(ids.size());
+}
+
+// The WHERE term that names exactly `ids` (sorted, distinct, non-empty): a range when they are
+// contiguous (the cheapest delete SQLite has: one b-tree walk), else a list.
+inline std::string rowid_target(const std::vector<int64_t>& ids) {
+    if (is_rowid_range(ids))
+        return "rowid BETWEEN " + std::to_string(ids.front()) + " AND " + std::to_string(ids.back());
+    return "rowid IN (" + rowid_list(ids) + ")";
+}
+
+}  // namespace mj

@@ -1,0 +1,62 @@
+#include "retention/batch_sizer.h"
+
+#include <catch2/catch.hpp>
+
+using mj::BatchSizer;
+
+TEST_CASE("BatchSizer::for_batch_size, bounds") {
+    auto l = BatchSizer::for_batch_size(1000, 1000000);
+    CHECK(l.start == 1000);
+    CHECK(l.max_rows == 50000);  // 64x would be 64000: capped by kMaxBatchRows
+    CHECK(l.min_rows == 1);
+    CHECK(l.target_us == mj::kTargetTxnMs * 1000);
+    CHECK(BatchSizer::for_batch_size(10, 1000000).max_rows == 1000);  // at least 1000
+    CHECK(BatchSizer::for_batch_size(100, 1000000).max_rows == 6400);
+    CHECK(BatchSizer::for_batch_size(0, 1000000).start == 1);
+    CHECK(BatchSizer::for_batch_size(200000, 1000000).max_rows == 200000);  // never below the start
+    // A max_transaction below the target lowers the target.
+    CHECK(BatchSizer::for_batch_size(1000, 5000).target_us == 5000);
+}
+
+TEST_CASE("BatchSizer::record, adapts toward the target") {
+    BatchSizer s(BatchSizer::for_batch_size(1000, 1000000));
+    SECTION("fast batches grow at most 2x per batch") {
+        s.record(1000, 1000);  // 1 ms for 1000 rows: ideal 20000
+        CHECK(s.size() == 2000);
+        s.record(2000, 2000);
+        CHECK(s.size() == 4000);
+    }
+    SECTION("a batch on target keeps its size") {
+        s.record(1000, 20000);
+        CHECK(s.size() == 1000);
+    }
+    SECTION("slow batches shrink proportionally, at most 4x per batch") {
+        s.record(1000, 40000);  // twice the target
+        CHECK(s.size() == 500);
+        s.record(500, 200000);  // 10x the target: 4x at most
+        CHECK(s.size() == 125);
+    }
+    SECTION("a batch over max_transaction drops straight to what the target allows") {
+        s.record(1000, 2000000);  // 2 s > 1 s limit
+        CHECK(s.over_limit());
+        CHECK(s.size() == 10);
+        s.record(10, 100);
+        CHECK_FALSE(s.over_limit());
+    }
+    SECTION("never below min_rows or above max_rows") {
+        for (int i = 0; i < 50; ++i) s.record(s.size(), 1);
+        CHECK(s.size() == s.limits().max_rows);
+        for (int i = 0; i < 50; ++i) s.record(s.size(), 100000000);
+        CHECK(s.size() == 1);
+    }
+    SECTION("one fast batch after slow ones does not undo the slowdown (smoothed cost)") {
+        s.record(1000, 40000);  // 40 us/row
+        CHECK(s.size() == 500);
+        s.record(500, 500);     // 1 us/row, but the smoothed cost is 0.7 * 40 + 0.3 * 1 = 28.3
+        CHECK(s.size() == 706);
+    }
+    SECTION("nothing recorded for an empty batch") {
+        s.record(0, 5000000);
+        CHECK(s.size() == 1000);
+    }
+}
