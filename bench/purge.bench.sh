@@ -24,6 +24,9 @@ bin=$(dirname "$MJ")/bench
 work=$(realpath -m "$bin/work")
 cache=$(realpath -m "$root/out/bench-cache")
 mkdir -p "$bin" "$cache"
+# One benchmark at a time on this machine: two would share the CPU and the cache files.
+exec 9>"$cache/.lock"
+flock -n 9 || { echo "bench: waiting for another benchmark run to finish" >&2; flock 9; }
 rm -rf "$work" && mkdir -p "$work"
 say() { echo "bench: $*" >&2; }
 

@@ -81,3 +81,12 @@ INSERT INTO overflow_hold(user_id, alias_id, message_id, mail_from, rcpt_to, sub
          'Photos', 'Subject: Photos' || char(10) || char(10) || 'see attached', 36, 'quota', (SELECT now FROM k) - i * 14000
   FROM seq WHERE i <= 200;
 COMMIT;
+
+-- forwards that failed a little while ago and are due for a retry (forward-retry sends them to the maildir)
+BEGIN;
+INSERT INTO failed_emails(user_id, alias_id, message_id, mail_from, rcpt_to, raw_message, size_bytes, first_failed_at, attempts, next_attempt_at, last_error, status)
+  SELECT 1 + i % 300, 1 + i % 1000, '<f' || i || '@example.com>', 'friend@example.com', 'inbox' || i || '@mailbox.example.net',
+         'From: friend@example.com' || char(10) || 'To: alias' || i || '@relay.example.com' || char(10) || 'Subject: Hello ' || i || char(10) || char(10) || 'Hi!' || char(10),
+         80, (SELECT now FROM k) - 2 * 3600, 1, (SELECT now FROM k) - 3600, '451 4.7.1 try again later', 'pending'
+  FROM seq WHERE i <= 20;
+COMMIT;

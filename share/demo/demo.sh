@@ -12,7 +12,7 @@ cp "$here/demo.ini" "$demo/jobs.ini"
 cd "$demo"
 "$mj" migrate
 sqlite3 var/demo.db < "$here/demo-data.sql"
-tables="sessions magic_links delivery_log notifications messages audit_logs message_logs header_snapshots spam_quarantine overflow_hold aliases notification_outbox"
+tables="failed_emails sessions magic_links delivery_log notifications messages audit_logs message_logs header_snapshots spam_quarantine overflow_hold aliases notification_outbox"
 declare -A before
 for t in $tables; do before[$t]=$(sqlite3 var/demo.db "SELECT count(*) FROM $t"); done
 echo
@@ -24,6 +24,8 @@ printf '  %-20s %8s %8s\n' table before after
 for t in $tables; do
   printf '  %-20s %8s %8s\n' "$t" "${before[$t]}" "$(sqlite3 var/demo.db "SELECT count(*) FROM $t")"
 done
+echo
+echo "== mail written by the demo (maildir): $(ls var/maildir/new 2>/dev/null | wc -l) messages in $demo/var/maildir/new"
 echo
 echo "== mailjobs history"
 "$mj" history

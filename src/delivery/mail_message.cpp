@@ -142,13 +142,16 @@ std::string build_message(const OutgoingMail& m) {
     h += "MIME-Version: 1.0\n";
     h += "Auto-Submitted: auto-generated\n";  // RFC 3834: auto-responders must not answer
     for (const auto& [k, v] : m.extra_headers) h += no_crlf(k) + ": " + header_text(v) + "\n";
-    const std::string text_part = "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n" +
-                                  quoted_printable(m.body) + "\n";
+    auto qp = [](const std::string& text) {
+        std::string out = quoted_printable(text);
+        return out.empty() || out.back() != '\n' ? out + "\n" : out;
+    };
+    const std::string text_part = "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n" + qp(m.body);
     if (m.body_html.empty()) return h + text_part;
     std::string boundary = "=_mailjobs_" + random_hex(12);
     return h + "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\n\n" + "--" + boundary + "\n" + text_part +
            "--" + boundary + "\n" + "Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n" +
-           quoted_printable(m.body_html) + "\n--" + boundary + "--\n";
+           qp(m.body_html) + "--" + boundary + "--\n";
 }
 
 std::string header_value(const std::string& raw, const std::string& name) {

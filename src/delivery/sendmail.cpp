@@ -59,9 +59,22 @@ struct ChildResult {
     std::string io_error;
 };
 
+// Ignores SIGPIPE while it lives: a program that exits without reading all of its input must give
+// us EPIPE, not kill us (main() ignores it anyway; this keeps the transport safe in any process).
+struct IgnoreSigpipe {
+    struct sigaction old {};
+    IgnoreSigpipe() {
+        struct sigaction ign {};
+        ign.sa_handler = SIG_IGN;
+        sigaction(SIGPIPE, &ign, &old);
+    }
+    ~IgnoreSigpipe() { sigaction(SIGPIPE, &old, nullptr); }
+};
+
 // Runs argv with `input` on stdin; kills it after `timeout_s`.
 ChildResult run_child(const std::vector<std::string>& args, const std::string& input, int64_t timeout_s) {
     ChildResult r;
+    IgnoreSigpipe guard;
     int in[2], out[2];
     if (pipe2(in, O_CLOEXEC) != 0) { r.io_error = std::strerror(errno); return r; }
     if (pipe2(out, O_CLOEXEC) != 0) { r.io_error = std::strerror(errno); close(in[0]); close(in[1]); return r; }

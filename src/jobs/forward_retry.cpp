@@ -16,6 +16,7 @@
 // would be sent and claims nothing.
 #include "jobs/forward_retry.h"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -201,6 +202,13 @@ struct Run {
         ctx.counts.add(outcome, 1);
     }
 
+    // A claim must outlive the slowest send: at least twice [mail] timeout plus a minute. A batch
+    // stops sending (and gives the rest back) once half the claim is used, so no row is sent on
+    // a claim that may already have expired.
+    int64_t claim_ttl() const {
+        return std::max(ctx.cfg_duration("claim_ttl"), 2 * ctx.config.duration("mail", "timeout") + 60);
+    }
+
     void release(const std::vector<int64_t>& ids) {
         if (ids.empty()) return;
         ctx.db.write([&] { release_rows(ctx.db, kQueue, ids, owner); });
@@ -221,11 +229,11 @@ struct Run {
     }
 
     Outcome run() {
-        int64_t batch = std::max<int64_t>(1, ctx.cfg_int("batch_size")), ttl = ctx.cfg_duration("claim_ttl");
+        int64_t batch = std::max<int64_t>(1, ctx.cfg_int("batch_size")), ttl = claim_ttl();
         while (true) {
             if (ctx.should_stop()) return Outcome::more;
             std::vector<int64_t> claimed;
-            int64_t t = now();
+            int64_t t = now();  // claim time
             ctx.db.write([&] {
                 for (int64_t id : claimable(ctx.db, kQueue, ctx.now, batch))
                     if (claim_row(ctx.db, kQueue, id, owner, ctx.now, ttl + (t - ctx.now))) claimed.push_back(id);
@@ -233,9 +241,10 @@ struct Run {
             if (claimed.empty()) return Outcome::done;
             ctx.counts.examined += static_cast<int64_t>(claimed.size());
             for (size_t i = 0; i < claimed.size(); ++i) {
-                if (i > 0 && ctx.should_stop()) {
+                if (i > 0 && (ctx.should_stop() || now() - t > ttl / 2)) {
                     release({claimed.begin() + static_cast<long>(i), claimed.end()});
-                    return Outcome::more;
+                    if (ctx.should_stop()) return Outcome::more;
+                    break;  // claims half used: claim afresh
                 }
                 auto f = load(claimed[i]);
                 if (!f) continue;

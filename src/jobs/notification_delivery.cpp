@@ -17,6 +17,7 @@
 // digest_id pointing at it, in the same claim transaction.
 #include "jobs/notification_delivery.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/lease.h"
@@ -227,6 +228,13 @@ struct Run {
         ctx.counts.add(status == "queued" ? "retry_scheduled" : status, 1);
     }
 
+    // A claim must outlive the slowest send: at least twice [mail] timeout plus a minute. A batch
+    // stops sending (and gives the rest back) once half the claim is used, so no row is sent on
+    // a claim that may already have expired.
+    int64_t claim_ttl() const {
+        return std::max(ctx.cfg_duration("claim_ttl"), 2 * ctx.config.duration("mail", "timeout") + 60);
+    }
+
     void release(const std::vector<int64_t>& ids) {
         if (ids.empty()) return;
         ctx.db.write([&] {
@@ -251,10 +259,11 @@ struct Run {
     }
 
     Outcome run() {
-        int64_t batch = std::max<int64_t>(1, ctx.cfg_int("batch_size")), ttl = ctx.cfg_duration("claim_ttl");
+        int64_t batch = std::max<int64_t>(1, ctx.cfg_int("batch_size")), ttl = claim_ttl();
         while (true) {
             if (ctx.should_stop()) return Outcome::more;
             bool capped = false;
+            int64_t t = now();  // claim time
             auto claimed = claim_batch(batch, ttl, &capped);
             if (capped) {
                 if (!claimable(ctx.db, kQueue, ctx.now, 1).empty()) {
@@ -267,9 +276,10 @@ struct Run {
             if (claimed.empty()) return Outcome::done;
             ctx.counts.examined += static_cast<int64_t>(claimed.size());
             for (size_t i = 0; i < claimed.size(); ++i) {
-                if (i > 0 && ctx.should_stop()) {
+                if (i > 0 && (ctx.should_stop() || now() - t > ttl / 2)) {
                     release({claimed.begin() + static_cast<long>(i), claimed.end()});
-                    return Outcome::more;
+                    if (ctx.should_stop()) return Outcome::more;
+                    break;  // claims half used: claim afresh
                 }
                 auto row = load(claimed[i], true);
                 if (!row) continue;

@@ -36,7 +36,7 @@ const std::vector<JobDef>& job_registry() {
         {"job-history-cleanup", "purge job history, attempts, alerts older than 90 d; keep each job's newest run", "@daily", 6, {}, job_history_cleanup, "housekeeping"},
         {"vacuum", "return free pages to the disk in short steps (incremental vacuum)", "@daily", 2, {}, vacuum, "housekeeping"},
         // --- retention jobs B (issue 4) ---
-        {"alias-expiry", "deactivate aliases past expires_at, one audit row each (BJ-12)", "@hourly", 40, {}, alias_expiry},
+        {"alias-expiry", "deactivate aliases past expires_at, one audit row each (BJ-12)", "@hourly", 40, {}, alias_expiry, "account"},  // deactivates, purges nothing: not in `cleanup`
         {"overflow-hold-expiry", "warn once 1 d before, then purge held mail after 30 d (BJ-04)", "@hourly", 40, {}, overflow_hold_expiry},
         {"destination-verification-expiry", "clear expired verification tokens; optionally remove unverified destinations (BJ-14)", "@daily", 30, {}, destination_verification_expiry},
         {"message-log-cleanup", "fold message logs into daily stats, then purge them after 90 d (BJ-07)", "@daily", 15, {}, message_log_cleanup},

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <climits>
 
-#include "retention/checkpointer.h"
+#include "retention/purge_connection.h"
 #include "retention/engine.h"
 #include "retention/sql_text.h"
 
@@ -117,7 +117,7 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
     result.owners = static_cast<int64_t>(owners.size());
     bool stopped = false, cursor_written = resume.has_value();
     SQLite::Statement select(ctx.db.sql(), sql.candidates);
-    Checkpointer checkpoints(ctx.db.sql());
+    PurgeConnection connection(ctx.db.sql());
     for (size_t i = 0; i < owners.size() && !stopped; ++i) {
         if (i > 0 && ctx.should_stop()) {
             stopped = true;
@@ -126,8 +126,7 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
         const int64_t owner = owners[i];
         Row after{INT64_MIN, INT64_MIN};
         while (true) {
-            checkpoints.between_batches();
-            auto b = boundary_of(ctx.db, sql, p, owner);
+                auto b = boundary_of(ctx.db, sql, p, owner);
             if (!b) break;
             const int64_t limit = sizer.size();
             std::vector<int64_t> candidates;
@@ -164,6 +163,7 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
             });
             cursor_written = true;
             const int64_t txn_us = ctx.db.last_txn_us();
+            connection.after_batch();
             ++result.batches;
             if (is_rowid_range(ids)) ++result.range_batches;
             result.max_batch = std::max(result.max_batch, limit);

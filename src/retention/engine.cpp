@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <climits>
 
-#include "retention/checkpointer.h"
+#include "retention/purge_connection.h"
 #include "retention/sql_text.h"
 
 namespace mj {
@@ -99,9 +99,8 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
                                                time + " >= ?2 AND " + opaque(live_condition(p) + " AND " + filter_condition(p)) +
                                                " ORDER BY " + time + " LIMIT ?3");
     int64_t floor = INT64_MIN;
-    Checkpointer checkpoints(ctx.db.sql());
+    PurgeConnection connection(ctx.db.sql());
     while (true) {
-        checkpoints.between_batches();
         const int64_t limit = sizer.size();
         std::vector<int64_t> candidates;
         select.bind(1, p.cutoff);
@@ -127,6 +126,8 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
             if (!ids.empty()) changed = apply_action(ctx, p, ids);
         });
         const int64_t txn_us = ctx.db.last_txn_us();
+        const int wal_frames = connection.wal_frames();
+        connection.after_batch();
         note_batch(result, ids, limit, txn_us);
         ctx.counts.examined += static_cast<int64_t>(candidates.size());
         ctx.counts.changed += changed;
@@ -137,7 +138,7 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
             ctx.warn("long_transaction", {{"table", p.table}, {"rows", static_cast<int64_t>(candidates.size())},
                                           {"txn_ms", txn_us / 1000}, {"next_batch", sizer.size()}});
         ctx.debug("batch", {{"table", p.table}, {"rows", changed}, {"range", is_rowid_range(ids)},
-                            {"txn_us", txn_us}, {"next_batch", sizer.size()}});
+                            {"txn_us", txn_us}, {"wal_frames", wal_frames}, {"next_batch", sizer.size()}});
         if (static_cast<int64_t>(candidates.size()) < limit) {
             result.finished = true;
             break;

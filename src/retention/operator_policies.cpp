@@ -184,20 +184,19 @@ std::vector<ConfigProblem> check_operator_policies_for(const std::string& path, 
         const int version = db.execAndGet("PRAGMA user_version").getInt();
         if (version > latest) return {};  // refused by Db::open
         if (version == latest) return check_operator_policies(db, config);
-        // The tables of pending migrations exist only inside this savepoint; nothing reaches the file.
-        db.exec("SAVEPOINT operator_policy_check");
+        // The tables of pending migrations exist only inside this transaction, which is rolled back
+        // (a savepoint would end in RELEASE, a commit that rewrites the header's change counter).
+        db.exec("BEGIN");
         std::vector<ConfigProblem> out;
         try {
             for (const auto& m : migrations())
                 if (m.version > version) db.exec(m.sql);
             out = check_operator_policies(db, config);
         } catch (...) {
-            db.exec("ROLLBACK TO operator_policy_check");
-            db.exec("RELEASE operator_policy_check");
+            db.exec("ROLLBACK");
             throw;
         }
-        db.exec("ROLLBACK TO operator_policy_check");
-        db.exec("RELEASE operator_policy_check");
+        db.exec("ROLLBACK");
         return out;
     } catch (const SQLite::Exception&) {
         return {};  // not a database, read-only, locked...: Db::open says so with its exit code

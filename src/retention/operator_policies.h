@@ -34,7 +34,7 @@ std::vector<ConfigProblem> check_operator_policies(SQLite::Database& schema, con
 
 // The same, against the schema the database file at `path` will have after this binary's
 // migrations, without changing the file: it is read through a plain connection (no WAL switch, no
-// pragmas), pending migrations are applied inside a savepoint that is rolled back, and a file that
+// pragmas), pending migrations are applied inside a transaction that is rolled back, and a file that
 // does not exist yet is checked against a new in-memory database. A file SQLite cannot use gives
 // no problems here: Db::open reports it with its own exit code.
 std::vector<ConfigProblem> check_operator_policies_for(const std::string& path, const Config& config, int64_t busy_timeout_ms);

@@ -2,6 +2,7 @@
 # and none is lost. Deterministic: the sendmail program blocks on its 3rd message (before
 # accepting it) and the test kills mailjobs there. The notices the dead run had claimed stay
 # claimed until claim_ttl passes (a rerun before that leaves them alone), then go out once.
+# (claim_ttl is at least 2 x [mail] timeout + 1 min, hence timeout = 10s here.)
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/../servers/mail_helpers.sh"
@@ -22,6 +23,7 @@ cat >> jobs.ini <<'INI'
 [mail]
 sendmail_command = fake-sendmail -t -i
 from_address = porter@mail.example.net
+timeout = 10s
 [job.notification-delivery]
 batch_size = 4
 claim_ttl = 2m

@@ -45,7 +45,7 @@ TEST_CASE("claim_row: one owner wins, a live claim is respected, release gives r
     CHECK(first);
     CHECK_FALSE(second);
     CHECK(mj::claimable(*t.b, kOutbox, 259, 10) == std::vector<int64_t>{4, 2});  // A's claim live until 260
-    CHECK(mj::claimable(*t.b, kOutbox, 261, 10) == std::vector<int64_t>{1, 4, 2});
+    CHECK(mj::claimable(*t.b, kOutbox, 261, 10) == std::vector<int64_t>{4, 1, 2});  // expired claims in due order
     t.b->write([&] { mj::release_rows(*t.b, kOutbox, {1}, "B"); });  // not B's: untouched
     CHECK(t.a->scalar("SELECT claimed_by = 'A' FROM notification_outbox WHERE id = 1") == 1);
     t.a->write([&] { mj::release_rows(*t.a, kOutbox, {1}, "A"); });

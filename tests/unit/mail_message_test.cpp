@@ -20,7 +20,7 @@ mj::OutgoingMail mail() {
 TEST_CASE("build_message: headers, date, quoted-printable body") {
     std::string msg = mj::build_message(mail());
     CHECK(msg.rfind("From: \"Porter\" <porter@mail.example.net>\nTo: <user@example.com>\nSubject: Hello\n"
-                    "Date: Wed, 18 Nov 2026 09:46:40 +0000\nMessage-ID: <1@mail.example.net>\nMIME-Version: 1.0\n", 0) == 0);
+                    "Date: Wed, 18 Nov 2026 11:06:40 +0000\nMessage-ID: <1@mail.example.net>\nMIME-Version: 1.0\n", 0) == 0);
     CHECK(msg.find("Auto-Submitted: auto-generated\n") != std::string::npos);
     CHECK(msg.find("Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nBody\n") != std::string::npos);
 }

@@ -1,4 +1,4 @@
-#include "retention/checkpointer.h"
+#include "retention/purge_connection.h"
 
 #include <sqlite3.h>
 
@@ -12,12 +12,12 @@ int remember_wal_size(void* frames, sqlite3*, const char*, int n) {
 
 }  // namespace
 
-Checkpointer::Checkpointer(SQLite::Database& db) : db_(db) {
-    SQLite::Statement mode(db_, "PRAGMA journal_mode");
-    wal_ = mode.executeStep() && mode.getColumn(0).getString() == "wal";
+PurgeConnection::PurgeConnection(SQLite::Database& db) : db_(db) {
+    restore_secure_delete_ = db_.execAndGet("PRAGMA secure_delete").getInt64();
+    if (restore_secure_delete_ == 1) db_.exec("PRAGMA secure_delete = FAST");
+    wal_ = db_.execAndGet("PRAGMA journal_mode").getString() == "wal";
     if (!wal_) return;
-    SQLite::Statement pages(db_, "PRAGMA wal_autocheckpoint");
-    if (pages.executeStep()) restore_pages_ = pages.getColumn(0).getInt64();
+    restore_pages_ = db_.execAndGet("PRAGMA wal_autocheckpoint").getInt64();
     if (restore_pages_ <= 0) {  // automatic checkpoints were off already: leave it so
         wal_ = false;
         return;
@@ -26,16 +26,17 @@ Checkpointer::Checkpointer(SQLite::Database& db) : db_(db) {
     sqlite3_wal_hook(db_.getHandle(), remember_wal_size, &wal_frames_);
 }
 
-Checkpointer::~Checkpointer() {
-    if (!wal_) return;
+PurgeConnection::~PurgeConnection() {
     try {
-        between_batches();
+        if (restore_secure_delete_ == 1) db_.exec("PRAGMA secure_delete = ON");
+        if (!wal_) return;
+        after_batch();
         db_.exec("PRAGMA wal_autocheckpoint = " + std::to_string(restore_pages_));  // reinstalls SQLite's hook
     } catch (...) {
     }
 }
 
-void Checkpointer::between_batches() {
+void PurgeConnection::after_batch() {
     if (!wal_ || wal_frames_ < restore_pages_) return;
     sqlite3_wal_checkpoint_v2(db_.getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     wal_frames_ = 0;
