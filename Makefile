@@ -25,6 +25,9 @@ DEPS_STAMP := out/.debian-deps
 
 BIN := $(OUT)/mailjobs
 
+# Build in parallel by default; the test recipe itself runs its steps in order.
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+
 all: $(BIN)
 
 $(DEPS_STAMP): third_party/debian-deps.sh

@@ -43,7 +43,8 @@ inline int64_t scalar(sqlite3* db, const std::string& sql) {
 }
 
 // Opens `path` with the connection settings mailjobs uses (src/core/db.cpp): WAL, synchronous=NORMAL,
-// foreign_keys=ON, a busy timeout. Everything else stays at SQLite's defaults (cache_size 2 MB).
+// foreign_keys=ON, a busy timeout. Everything else stays at SQLite's defaults (cache_size 2 MB;
+// Debian builds SQLite with secure_delete ON: the purge programs switch it to FAST like mailjobs).
 inline sqlite3* open_like_mailjobs(const std::string& path, int busy_timeout_ms) {
     sqlite3* db = nullptr;
     if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) die("open " + path);

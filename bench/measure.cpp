@@ -6,13 +6,16 @@
 //   --child-out FILE      CMD's stdout goes there (default /dev/null); its stderr is inherited
 //   --writer-bin PATH     app_writer program
 //   --writer-db DB --writer-now T [--interval-us 5000]
+//   --watch-file FILE     report the largest size FILE reached while CMD ran (peak_bytes)
 // Writer figures count the inserts that overlap CMD's run: count, failed, p50/p99/max latency
 // (BEGIN IMMEDIATE to COMMIT), lock_wait p99/max (until BEGIN IMMEDIATE returned), and p99 from
 // intended start: the slots the writer skipped while one insert waited are added back as requests
-// that waited too (coordinated omission), which is what a busy application would see.
+// that waited too (coordinated omission), which is what a busy application would see; and how
+// many of its COMMITs ran a WAL checkpoint (the application paying for our WAL), and the longest.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,12 +49,23 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& out_file) {
     return pid;
 }
 
-Child run_child(const std::vector<std::string>& argv, const std::string& out_file) {
+// Runs argv to its end. With `watch` set, polls every 10 ms (so wall time is +-10 ms) and keeps
+// the largest size that file had in *peak_bytes (the WAL: how far it grows during a purge).
+Child run_child(const std::vector<std::string>& argv, const std::string& out_file, const std::string& watch,
+                int64_t* peak_bytes) {
     int64_t t0 = bench::mono_ns();
     pid_t pid = spawn(argv, out_file);
     int status = 0;
     rusage ru{};
-    wait4(pid, &status, 0, &ru);
+    if (watch.empty()) {
+        wait4(pid, &status, 0, &ru);
+    } else {
+        while (wait4(pid, &status, WNOHANG, &ru) == 0) {
+            struct stat st {};
+            if (stat(watch.c_str(), &st) == 0) *peak_bytes = std::max<int64_t>(*peak_bytes, st.st_size);
+            usleep(10 * 1000);
+        }
+    }
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return {code, bench::mono_ns() - t0, ru.ru_maxrss};
 }
@@ -66,24 +80,30 @@ double pct(std::vector<double> v, double p) {
 std::string writer_json(const std::string& records, int64_t from, int64_t to, int64_t interval_ns) {
     std::ifstream in(records);
     std::vector<double> lat, wait, corrected;
-    int64_t start, locked, end, failed = 0;
-    int ok;
-    while (in >> start >> locked >> end >> ok) {
+    int64_t start, locked, end, failed = 0, checkpoints = 0;
+    double ckpt_max_ms = 0;
+    int ok, ckpt;
+    while (in >> start >> locked >> end >> ok >> ckpt) {
         if (end < from || start > to) continue;
         if (!ok) ++failed;
+        if (ckpt) {
+            ++checkpoints;
+            ckpt_max_ms = std::max(ckpt_max_ms, (end - locked) / 1e6);
+        }
         double ms = (end - start) / 1e6;
         lat.push_back(ms);
         wait.push_back((locked - start) / 1e6);
         corrected.push_back(ms);
         for (int64_t k = 1; k * interval_ns < end - start; ++k) corrected.push_back((end - start - k * interval_ns) / 1e6);
     }
-    char buf[512];
+    char buf[640];
     std::snprintf(buf, sizeof buf,
                   "{\"count\": %zu, \"failed\": %" PRId64 ", \"p50_ms\": %.2f, \"p99_ms\": %.2f, \"max_ms\": %.2f, "
-                  "\"lock_wait_p99_ms\": %.2f, \"lock_wait_max_ms\": %.2f, \"intended_count\": %zu, \"intended_p99_ms\": %.2f}",
+                  "\"lock_wait_p99_ms\": %.2f, \"lock_wait_max_ms\": %.2f, \"intended_count\": %zu, \"intended_p99_ms\": %.2f, "
+                  "\"checkpoints\": %" PRId64 ", \"checkpoint_max_ms\": %.2f}",
                   lat.size(), failed, pct(lat, 0.5), pct(lat, 0.99), lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end()),
                   pct(wait, 0.99), wait.empty() ? 0 : *std::max_element(wait.begin(), wait.end()), corrected.size(),
-                  pct(corrected, 0.99));
+                  pct(corrected, 0.99), checkpoints, ckpt_max_ms);
     return buf;
 }
 
@@ -91,7 +111,7 @@ std::string writer_json(const std::string& records, int64_t from, int64_t to, in
 
 int main(int argc, char** argv) {
     int repeat = 1;
-    std::string child_out, writer_bin, writer_db, writer_now;
+    std::string child_out, writer_bin, writer_db, writer_now, watch;
     int64_t interval_us = 5000;
     std::vector<std::string> cmd;
     for (int i = 1; i < argc; ++i) {
@@ -104,6 +124,7 @@ int main(int argc, char** argv) {
         else if (a == "--writer-db") writer_db = val();
         else if (a == "--writer-now") writer_now = val();
         else if (a == "--interval-us") interval_us = std::stoll(val());
+        else if (a == "--watch-file") watch = val();
         else bench::die("measure: unknown option " + a);
     }
     if (cmd.empty()) bench::die("usage: measure [options] -- CMD ARGS...");
@@ -117,7 +138,8 @@ int main(int argc, char** argv) {
     }
     std::vector<Child> runs;
     const int64_t from = bench::mono_ns();
-    for (int i = 0; i < repeat; ++i) runs.push_back(run_child(cmd, child_out));
+    int64_t peak_bytes = 0;
+    for (int i = 0; i < repeat; ++i) runs.push_back(run_child(cmd, child_out, watch, &peak_bytes));
     const int64_t to = bench::mono_ns();
     if (writer) {
         usleep(100 * 1000);
@@ -140,6 +162,7 @@ int main(int argc, char** argv) {
     }
     std::printf("{\"runs\": %d, \"wall_ms\": [%s], \"median_ms\": %.2f, \"max_ms\": %.2f, \"exit_codes\": [%s], \"maxrss_kb\": %ld",
                 repeat, walls.c_str(), pct(wall, 0.5), *std::max_element(wall.begin(), wall.end()), codes.c_str(), rss);
+    if (!watch.empty()) std::printf(", \"peak_bytes\": %" PRId64, peak_bytes);
     if (writer) std::printf(", \"writer\": %s", writer_json(records, from, to, interval_us * 1000).c_str());
     std::printf("}\n");
     return 0;

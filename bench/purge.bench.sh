@@ -4,8 +4,9 @@
 #
 #   BENCH_ROWS=1000000     delivery_log rows (half older than the 90 d cutoff)
 #   BENCH_BIG_ROWS=10000000  rows for the second tick measurement; BENCH_SKIP_10M=1 skips it
-#   BENCH_REPEAT=1         purge variants run this many times each (fresh copy every time)
+#   BENCH_REPEAT=3         purge variants run this many times each, interleaved (fresh copy each time)
 #   BENCH_TICKS=20         nothing-due ticks timed per size
+#   BENCH_PROBE=1          also batch_probe: cost of one fixed batch size, for several sizes
 #
 # Generated databases are cached in out/bench-cache/, keyed by row count, schema and generator, so
 # the 10M file (~10 GB, a few minutes) is made once. Figures and ratios only, no verdicts.
@@ -15,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 ROWS=${BENCH_ROWS:-1000000}
 BIG=${BENCH_BIG_ROWS:-10000000}
-REPEAT=${BENCH_REPEAT:-1}
+REPEAT=${BENCH_REPEAT:-3}
 TICKS=${BENCH_TICKS:-20}
 NOW=1795000000                 # 2026-11-18T09:46:40Z: the data ends here; every --now derives from it
 CUTOFF=$((NOW - 90 * 86400))   # delivery-log-cleanup's default age
@@ -31,21 +32,21 @@ rm -rf "$work" && mkdir -p "$work"
 say() { echo "bench: $*" >&2; }
 
 # 1. Helper programs, against the same static SQLite the binary links.
-for p in gen_delivery_log ref_delete seed000_purge app_writer measure; do
+for p in gen_delivery_log ref_delete seed000_purge app_writer measure batch_probe; do
   if [ ! -x "$bin/$p" ] || [ "$here/$p.cpp" -nt "$bin/$p" ] || [ "$here/bench_util.h" -nt "$bin/$p" ]; then
     g++ -O2 -std=c++17 -Wall -Wextra -o "$bin/$p" "$here/$p.cpp" -static -lsqlite3 -lpthread -ldl 2>&1 |
       grep -v -e 'unixDlOpen' -e "Using 'dlopen'" >&2 || true
   fi
 done
-printf '[general]\ndatabase = %s/probe.db\nlog_file = %s/probe.log\n' "$work" "$work" >"$work/probe.ini"
-if ! "$MJ" list --json --config "$work/probe.ini" | jq -e --arg j "$JOB" 'any(.[]; .name == $j)' >/dev/null; then
+printf '[general]\ndatabase = %s/cfg.db\nlog_file = %s/cfg.log\n' "$work" "$work" >"$work/cfg.ini"
+if ! "$MJ" list --json --config "$work/cfg.ini" | jq -e --arg j "$JOB" 'any(.[]; .name == $j)' >/dev/null; then
   echo "bench: error: $MJ has no job '$JOB' (see \`mailjobs list\`)" >&2
   exit 2
 fi
 
 # 2. Cached databases: `mailjobs migrate`, then the generator. The key changes with the schema or
 # the generator, and a stale file of the same size is removed (they are large).
-"$MJ" migrate --config "$work/probe.ini" --database "$work/schema.db" >/dev/null
+"$MJ" migrate --config "$work/cfg.ini" --database "$work/schema.db" >/dev/null
 key=$( { sqlite3 "$work/schema.db" "SELECT sql FROM sqlite_master ORDER BY name"; cat "$here/gen_delivery_log.cpp"; } |
        sha256sum | cut -c1-10)
 dataset() {  # dataset ROWS -> prints the cached file's path, generating it if needed
@@ -54,7 +55,7 @@ dataset() {  # dataset ROWS -> prints the cached file's path, generating it if n
     find "$cache" -name "delivery_log-$rows-*" -delete
     say "generating $rows rows into $f (once)"
     rm -f "$f.tmp"*
-    "$MJ" migrate --config "$work/probe.ini" --database "$f.tmp" >/dev/null
+    "$MJ" migrate --config "$work/cfg.ini" --database "$f.tmp" >/dev/null
     "$bin/gen_delivery_log" "$f.tmp" "$rows" "$NOW" 180 >"$work/gen-$rows.json"
     mv "$f.tmp" "$f"
   fi
@@ -83,7 +84,8 @@ for i in $(seq 1 "$REPEAT"); do
       c) cmd=("$bin/seed000_purge" "$db" "$CUTOFF" 1000) ;;
     esac
     say "variant $v run $i"
-    "$bin/measure" "${writer[@]}" --writer-db "$db" --child-out "$work/$v$i.out" -- "${cmd[@]}" >"$work/$v$i.measure.json"
+    "$bin/measure" "${writer[@]}" --writer-db "$db" --watch-file "$db-wal" --child-out "$work/$v$i.out" -- "${cmd[@]}" \
+      >"$work/$v$i.measure.json"
     if [ "$v" = b ]; then
       sqlite3 -json "$db" "SELECT outcome, exit_reason, changed AS rows, duration_ms, max_txn_ms FROM job_runs
                            WHERE job = '$JOB' ORDER BY id DESC LIMIT 1" | jq '.[0]' >"$work/b$i.out"
@@ -101,12 +103,24 @@ for i in $(seq 1 "$REPEAT"); do
 done
 rm -f "$work"/*.writer.txt
 
+# 3b. Optional: one fixed batch size at a time, no writer (where a batch's time goes).
+if [ -n "${BENCH_PROBE:-}" ]; then
+  for spec in 250:2000 1000:2000 4000:2000 16000:2000 1000:16000 4000:16000; do
+    n=${spec%:*} kb=${spec#*:}
+    say "batch_probe $n rows/batch, cache ${kb} KB"
+    cp "$small" "$work/probe-copy.db"
+    CACHE_KB=$kb "$bin/batch_probe" "$work/probe-copy.db" "$CUTOFF" "$n" $(( n >= 16000 ? 12 : 100000 / n )) |
+      jq -c --arg kb "$kb" '. + {cache_kb: ($kb | tonumber)}' >>"$work/probe.jsonl"
+    rm -f "$work/probe-copy.db"*
+  done
+fi
+
 # 4. `mailjobs tick` with nothing due. The first tick at NOW runs every job once (delivery-log-cleanup
 # with a 10-year age, so the table keeps all its rows, and jobs due on every tick moved to hourly
 # so that "nothing due" exists); the timed ticks come later but before any job is due again.
 tick_bench() {  # tick_bench LABEL DB
   local label=$1 db=$2 ini=$work/tick-$1.ini extra=("[job.$JOB]" "older_than = 3650d")
-  for j in $("$MJ" list --json --config "$work/probe.ini" | jq -r '.[] | select(.schedule == "every tick") | .name'); do
+  for j in $("$MJ" list --json --config "$work/cfg.ini" | jq -r '.[] | select(.schedule == "every tick") | .name'); do
     extra+=("[job.$j]" "schedule = every 1h")
   done
   jobs_ini "$ini" "$db" "${extra[@]}"
