@@ -14,14 +14,16 @@ Logger& logger() {
     return instance;
 }
 
-std::string iso_time(int64_t t) {
+std::string format_utc(int64_t t, const char* format) {
     std::time_t tt = static_cast<std::time_t>(t);
     std::tm tm{};
     gmtime_r(&tt, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, format, &tm);
     return buf;
 }
+
+std::string iso_time(int64_t t) { return format_utc(t, "%Y-%m-%dT%H:%M:%SZ"); }
 
 void Logger::configure(const Options& o) {
     level_ = o.level;

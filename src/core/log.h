@@ -40,5 +40,7 @@ Logger& logger();  // the process-wide logger
 
 // UTC ISO-8601 "2026-11-23T10:00:00Z".
 std::string iso_time(int64_t unix_seconds);
+// Any strftime format in UTC, e.g. "%d %B %Y, %H:%M UTC" for notices.
+std::string format_utc(int64_t unix_seconds, const char* format);
 
 }  // namespace mj

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "core/log.h"
 #include "delivery/outbox.h"
 #include "retention/engine.h"
 #include "retention/sql_text.h"
@@ -27,14 +28,7 @@ void audit_alias_expired(JobContext& ctx, const std::vector<int64_t>& ids) {
     ctx.counts.add("audit_logs", q.exec());
 }
 
-std::string day_text(int64_t t) {
-    std::time_t tt = static_cast<std::time_t>(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[40];
-    std::strftime(buf, sizeof buf, "%d %B %Y, %H:%M UTC", &tm);
-    return buf;
-}
+std::string day_text(int64_t t) { return format_utc(t, "%d %B %Y, %H:%M UTC"); }
 
 // Queues the removal notice of each unverified destination (to the account's address); the engine
 // then stamps verification_notice_at = now on the same rows in the same transaction.

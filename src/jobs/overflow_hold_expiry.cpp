@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "core/log.h"
 #include "delivery/outbox.h"
 #include "jobs/spool_files.h"
 #include "retention/sql_text.h"
@@ -14,14 +15,7 @@ namespace {
 
 constexpr const char* kPersona = "overflow_hold";  // [mail] personas; never "porter" (BJ-04)
 
-std::string human_time(int64_t t) {
-    std::time_t tt = static_cast<std::time_t>(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[40];
-    std::strftime(buf, sizeof buf, "%A %d %B %Y, %H:%M UTC", &tm);
-    return buf;
-}
+std::string human_time(int64_t t) { return format_utc(t, "%A %d %B %Y, %H:%M UTC"); }
 
 // Held mail's subject and sender come from the outside world: one line each in our notice.
 std::string one_line(std::string s) {

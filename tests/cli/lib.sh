@@ -42,7 +42,7 @@ expect_exit() {
   [ "$rc" -eq "$want" ] || fail "'$*' exited $rc, expected $want; stderr: $ERR; stdout: $OUT"
 }
 # Unix time helpers: days/hours ago relative to a fixed clock the test passes as --now.
-NOW=${NOW:-1795000000}   # 2026-11-18T09:46:40Z: fixed, so tests never depend on the wall clock
+NOW=${NOW:-1795000000}   # 2026-11-18T11:06:40Z: fixed, so tests never depend on the wall clock
 days() { echo $(( $1 * 86400 )); }
 # A fresh, migrated database.
 init_db() { mj migrate >/dev/null; }
