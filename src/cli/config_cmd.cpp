@@ -8,6 +8,16 @@
 #include "cli/common.h"
 
 namespace mj {
+namespace {
+
+// Secrets (tokens, passwords, HMAC keys) are never printed: `mailjobs config` output ends up in
+// cron mail, support tickets and terminal scrollback. File-valued keys (*_file) are paths, shown.
+std::string shown(const std::string& key, const std::string& value) {
+    bool secret = key == "token" || key == "smtp_password" || key.find("secret") != std::string::npos;
+    return secret && !value.empty() ? "(set, hidden)" : value;
+}
+
+}  // namespace
 
 int cmd_config(int argc, char** argv) {
     cxxopts::Options o("mailjobs config", "Show the effective configuration with origins.");
@@ -18,7 +28,7 @@ int cmd_config(int argc, char** argv) {
         nlohmann::ordered_json out;
         out["file"] = config.file();
         for (const auto& [section, keys] : config.values())
-            for (const auto& [key, v] : keys) out["values"][section][key] = {{"value", v.text}, {"origin", v.origin}};
+            for (const auto& [key, v] : keys) out["values"][section][key] = {{"value", shown(key, v.text)}, {"origin", v.origin}};
         std::printf("%s\n", out.dump(2).c_str());
         return 0;
     }
@@ -26,7 +36,7 @@ int cmd_config(int argc, char** argv) {
     for (const auto& [section, keys] : config.values()) {
         std::printf("[%s]\n", section.c_str());
         for (const auto& [key, v] : keys) {
-            std::string line = key + " = " + v.text;
+            std::string line = key + " = " + shown(key, v.text);
             std::printf("%-56s ; %s\n", line.c_str(), v.origin.c_str());
         }
     }

@@ -26,3 +26,11 @@ add_sessions 3 $((NOW + 86400)) $((NOW - 21600 + 60))
 add_sessions 4 $((NOW + 86400)) $((NOW - 21600 - 60))
 expect_exit 0 mj run session-cleanup --now $NOW
 assert_eq "$(sql "SELECT count(*) FROM sessions")" 3 "sessions idle less than 6h kept"
+# secrets are never printed, only that they are set
+printf '[api]\ntoken = s3cret-token-value-123456\n' >> jobs.ini
+expect_exit 0 mj config
+assert_contains "$OUT" "token = (set, hidden)"
+grep -q "s3cret-token" <<<"$OUT" && fail "token printed by mailjobs config"
+expect_exit 0 mj config --json
+grep -q "s3cret-token" <<<"$OUT" && fail "token printed by mailjobs config --json"
+true
