@@ -18,7 +18,7 @@ ROWS=${BENCH_ROWS:-1000000}
 BIG=${BENCH_BIG_ROWS:-10000000}
 REPEAT=${BENCH_REPEAT:-3}
 TICKS=${BENCH_TICKS:-20}
-NOW=1795000000                 # 2026-11-18T09:46:40Z: the data ends here; every --now derives from it
+NOW=1795000000                 # 2026-11-18T11:06:40Z: the data ends here; every --now derives from it
 CUTOFF=$((NOW - 90 * 86400))   # delivery-log-cleanup's default age
 JOB=delivery-log-cleanup
 bin=$(dirname "$MJ")/bench
@@ -56,9 +56,10 @@ dataset() {  # dataset ROWS -> prints the cached file's path, generating it if n
     say "generating $rows rows into $f (once)"
     rm -f "$f.tmp"*
     "$MJ" migrate --config "$work/cfg.ini" --database "$f.tmp" >/dev/null
-    "$bin/gen_delivery_log" "$f.tmp" "$rows" "$NOW" 180 >"$work/gen-$rows.json"
+    "$bin/gen_delivery_log" "$f.tmp" "$rows" "$NOW" 180 >"$f.json"
     mv "$f.tmp" "$f"
   fi
+  cp "$f.json" "$work/gen-$rows.json" 2>/dev/null || true
   echo "$f"
 }
 small=$(dataset "$ROWS")
@@ -69,7 +70,11 @@ jobs_ini() {  # jobs_ini FILE DB [extra lines]: a configuration for one variant
   printf '[general]\ndatabase = %s\nlog_file = %s.log\n' "$db" "$f" >"$f"
   for line in "$@"; do printf '%s\n' "$line" >>"$f"; done
 }
-left_old() { sqlite3 "$1" "SELECT count(*) FROM delivery_log WHERE created_at < $CUTOFF"; }
+# After a purge: rows left older than the cutoff (want 0) and generated rows kept (want ROWS/2).
+check() {
+  sqlite3 "$1" "SELECT json_object('left_old', (SELECT count(*) FROM delivery_log WHERE created_at < $CUTOFF),
+                'kept', (SELECT count(*) FROM delivery_log WHERE created_at >= $CUTOFF AND instance_id <> 'app_writer'))"
+}
 writer=(--writer-bin "$bin/app_writer" --writer-now "$NOW")
 
 # 3. The purge variants, each on a fresh copy of the same file, each with the application writer.
@@ -97,7 +102,7 @@ for i in $(seq 1 "$REPEAT"); do
               batches_over_25ms: (map(select(.ms > 25)) | length)}' "$work/b$i.ini.log" >"$work/b$i.batches.json" ||
         echo '{}' >"$work/b$i.batches.json"
     fi
-    echo "{\"left_old\": $(left_old "$db")}" >"$work/$v$i.check.json"
+    check "$db" >"$work/$v$i.check.json"
     rm -f "$db" "$db-wal" "$db-shm"
   done
 done

@@ -32,7 +32,7 @@ print("each variant on a fresh copy of the same file; meanwhile a separate proce
 print("every 5 ms (BEGIN IMMEDIATE, busy_timeout 60 s, SQLite's automatic checkpoint at 1000 WAL pages)\n")
 
 hdr = ("variant", "rows", "wall s", "rows/s", "/(a)", "longest txn ms", "writer n", "p99 ms", "max ms",
-       "p99 intended ms", "app ckpts (max ms)", "peak WAL MB", "peak RSS MB", "old left")
+       "p99 intended ms", "app ckpts (max ms)", "peak WAL MB", "peak RSS MB", "old left", "kept")
 rows, rate, figures = [], {}, {"b": []}
 for i in range(1, repeat + 1):
     for v in "abc":
@@ -49,7 +49,7 @@ for i in range(1, repeat + 1):
                      "%.1f" % out.get("max_txn_ms", 0), w.get("count", "-"), w.get("p99_ms", "-"), w.get("max_ms", "-"),
                      w.get("intended_p99_ms", "-"), "%s (%s)" % (w.get("checkpoints", "-"), w.get("checkpoint_max_ms", "-")),
                      "%.0f" % (m.get("peak_bytes", 0) / 1048576.0), "%.1f" % (m["maxrss_kb"] / 1024.0),
-                     chk.get("left_old", "?")])
+                     chk.get("left_old", "?"), chk.get("kept", "?")])
 table(hdr, rows)
 print("  (writer p99/max: BEGIN IMMEDIATE to COMMIT of the inserts during the run; 'intended' also counts the 5 ms")
 print("   slots that passed while an insert waited; app ckpts: inserts whose COMMIT ran a WAL checkpoint)")
