@@ -6,7 +6,7 @@ packages=(
   g++ make pkg-config file
   libsqlite3-dev libsqlitecpp-dev libcxxopts-dev libinih-dev nlohmann-json3-dev catch2
   libssl-dev libc-ares-dev zlib1g-dev dpkg-dev
-  sqlite3 python3 python3-aiosmtpd lighttpd dnsmasq-base curl ca-certificates tzdata
+  sqlite3 python3 python3-aiosmtpd lighttpd dnsmasq-base curl ca-certificates tzdata openssl time
 )
 missing=()
 for p in "${packages[@]}"; do
