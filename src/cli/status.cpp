@@ -1,4 +1,4 @@
-// mailjobs status [--json]: running jobs with owner and heartbeat age, last outcome, consecutive
+// mailjobs status [JOB] [--json]: running jobs with owner and heartbeat age, last outcome, consecutive
 // failures, next due time.
 #include <cstdio>
 #include <ctime>
@@ -7,7 +7,9 @@
 #include "cli/common.h"
 #include "core/prom.h"  // issue 5: --prom
 #include "core/queue_depths.h"  // issue 5: queue table
+#include "core/error.h"
 #include "core/status.h"
+#include "jobs/registry.h"
 
 namespace mj {
 
@@ -16,11 +18,22 @@ int cmd_status(int argc, char** argv) {
     add_common_options(o);
     o.add_options()("prom", "also write the values as a Prometheus textfile to FILE (atomically); prints nothing else unless --json",
                     cxxopts::value<std::string>());  // issue 5
+    o.add_options()("job", "", cxxopts::value<std::string>());
+    o.parse_positional({"job"});
+    o.positional_help("[JOB]");
     auto args = parse_args(o, argc, argv);
+    std::string only = args.count("job") ? args["job"].as<std::string>() : "";
+    if (!only.empty() && !find_job(only)) throw Error(kExitUsage, "unknown job '" + only + "'");
     Config config = load_config(args);
     auto db = open_database(config);
     int64_t now = static_cast<int64_t>(std::time(nullptr));
     nlohmann::json st = collect_status(*db, config, now);
+    if (!only.empty()) {  // one job: keep its row (queues and alerts stay whole)
+        nlohmann::json kept = nlohmann::json::array();
+        for (const auto& j : st["jobs"])
+            if (j["name"] == only) kept.push_back(j);
+        st["jobs"] = kept;
+    }
     if (args.count("prom")) write_file_atomically(args["prom"].as<std::string>(), prom_text(st));  // issue 5
     if (args.count("prom") && !args.count("json")) return 0;
     if (args.count("json")) {

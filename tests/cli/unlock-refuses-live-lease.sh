@@ -14,3 +14,7 @@ assert_eq "$(sql "SELECT count(*) FROM job_locks")" 1 "lease kept"
 expect_exit 0 mj unlock session-cleanup --force
 assert_eq "$(sql "SELECT count(*) FROM job_locks")" 0 "lease removed with --force"
 kill $live
+# status JOB shows just that job; an unknown job is a usage error
+expect_exit 0 mj status session-cleanup --json
+assert_eq "$(/usr/bin/python3 -c "import json,sys; print([j['name'] for j in json.load(sys.stdin)['jobs']])" <<<"$OUT")" "['session-cleanup']" "status JOB"
+expect_exit 2 mj status sesion-cleanup
