@@ -190,6 +190,21 @@ std::string validate_value(const KeyDef& def, const std::string& text) {
         case KeyType::duration:
             if (parse_duration(text, &err)) return "";
             return err;
+        case KeyType::durations: {
+            std::string item;
+            bool any = false;
+            for (char ch : text + ",") {
+                if (ch != ',') {
+                    if (ch != ' ') item += ch;
+                    continue;
+                }
+                if (item.empty()) continue;
+                if (!parse_duration(item, &err)) return err;
+                any = true;
+                item.clear();
+            }
+            return any ? "" : "expected a comma-separated list of durations, e.g. 1h,6h,24h";
+        }
         case KeyType::schedule:
             if (text == "off" || Schedule::parse(text, &err)) return "";
             return err;

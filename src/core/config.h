@@ -16,7 +16,8 @@
 
 namespace mj {
 
-enum class KeyType { string, boolean, integer, duration, schedule, timezone, path, choice, url, list };
+enum class KeyType { string, boolean, integer, duration, schedule, timezone, path, choice, url, list, durations };
+// durations: a comma-separated list of durations ("1h,6h,24h,48h"), each checked like a duration.
 
 struct KeyDef {
     const char* section;   // "general", "job.*", "job.session-cleanup", "retention.*", ...

@@ -2,7 +2,7 @@
 # with a clear error (in the attempt, the row and the run's history line) and nothing is sent; an
 # unreachable receiver, a TLS failure (https to a plain HTTP server) and a receiver that hangs are
 # transient; 4xx and redirects are permanent; a deleted or disabled webhook ends its rows without a
-# POST; a bad retry_schedule fails the run with exit 1 and changes nothing.
+# POST; a bad retry_schedule is a configuration error (exit 2) and changes nothing.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../servers/http_helpers.sh"
 start_http_server
@@ -29,9 +29,9 @@ sql "INSERT INTO webhooks(id, user_id, url, secret, active) VALUES (1, 1, 'x', '
 # (the hanging receiver comes last: after a receiver times out, its other rows wait for the next run)
 payloads_before=$(sql "SELECT group_concat(payload, '') FROM delivery_log")
 
-# a bad retry_schedule: the run fails with a clear message, nothing is claimed or sent
-expect_exit 1 env MAILJOBS_JOB_WEBHOOK_RETRY_RETRY_SCHEDULE='1m, 5x' "$MJ" run webhook-retry --now $NOW
-assert_contains "$ERR" "[job.webhook-retry] retry_schedule: bad delay '5x'" "stderr"
+# a bad retry_schedule: refused at configuration time with a clear message, nothing is claimed or sent
+expect_exit 2 env MAILJOBS_JOB_WEBHOOK_RETRY_RETRY_SCHEDULE='1m, 5x' "$MJ" run webhook-retry --now $NOW
+assert_contains "$ERR" "env MAILJOBS_JOB_WEBHOOK_RETRY_RETRY_SCHEDULE: bad duration '5x'" "stderr"
 assert_eq "$(sql "SELECT count(*) FROM delivery_log WHERE status = 'pending' AND attempts = 0")" 9 "nothing touched"
 assert_eq "$(http_count)" 0 "nothing sent"
 

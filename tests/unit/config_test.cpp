@@ -129,3 +129,15 @@ TEST_CASE("jobs.ini.sample documents every key with its default") {
         CHECK(body.find(line) != std::string::npos);
     }
 }
+
+TEST_CASE("Config: retry schedules are lists of exact durations, checked at load") {
+    TempIni ini("[job.forward-retry]\nretry_schedule = 1h, 6h,24h ,48h\n[job.webhook-retry]\nretry_schedule = 1m,5x\n"
+                "[job.notification-delivery]\nretry_schedule = ,\n");
+    std::vector<mj::ConfigProblem> problems;
+    auto c = load(ini.path, &problems);
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0].where == ini.path + ":4");
+    CHECK_THAT(problems[0].message, Catch::Contains("bad duration '5x'"));
+    CHECK(problems[1].where == ini.path + ":6");
+    CHECK((c.list("job.forward-retry", "retry_schedule") == std::vector<std::string>{"1h", "6h", "24h", "48h"}));
+}
