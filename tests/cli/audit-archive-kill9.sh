@@ -17,9 +17,17 @@ add_audit 2000 $((NOW - 100*D)) 60 0         # young: stay
 sql "SELECT id FROM audit_logs ORDER BY id" > all_ids
 kills=0
 for i in 1 2 3 4 5 6; do
+  before=$(sql "SELECT count(*) FROM audit_logs")
   "$MJ" run audit-log-cleanup --now $NOW >/dev/null 2>&1 &
   pid=$!
-  sleep "0.$(( RANDOM % 6 + 1 ))$(( RANDOM % 10 ))"
+  # kill at a random point after the run has made progress (archive written and rows deleted),
+  # so every kill lands mid-run however fast the machine is
+  for _ in $(seq 1 500); do
+    [ "$(sql "SELECT count(*) FROM audit_logs" 2>/dev/null || echo "$before")" -lt "$before" ] && break
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.01
+  done
+  sleep "0.0$(( RANDOM % 5 ))"
   if kill -9 $pid 2>/dev/null; then kills=$((kills + 1)); fi
   wait $pid 2>/dev/null || true
   { sql "SELECT id FROM audit_logs"; archive_ids; } | sort -n | uniq > seen
