@@ -39,4 +39,22 @@ void release_rows(Db& db, const QueueSpec& q, const std::vector<int64_t>& ids, c
     }
 }
 
+BatchEnd work_claimed(const std::vector<int64_t>& claimed, const std::function<bool()>& must_stop,
+                      const std::function<bool()>& claims_half_used,
+                      const std::function<void(const std::vector<int64_t>&)>& release,
+                      const std::function<Step(int64_t)>& work) {
+    auto rest = [&](size_t from) { return std::vector<int64_t>(claimed.begin() + static_cast<long>(from), claimed.end()); };
+    for (size_t i = 0; i < claimed.size(); ++i) {
+        if (i > 0 && (must_stop() || claims_half_used())) {
+            release(rest(i));
+            return must_stop() ? BatchEnd::stopped : BatchEnd::claim_more;  // half used: claim afresh
+        }
+        Step step = work(claimed[i]);
+        if (step == Step::next) continue;
+        release(rest(step == Step::fail_after ? i + 1 : i));
+        return BatchEnd::failed;
+    }
+    return BatchEnd::claim_more;
+}
+
 }  // namespace mj

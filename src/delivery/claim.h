@@ -10,6 +10,7 @@
 // The table must have: id, status, claimed_by, claim_expires_at and the due column.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,19 @@ bool claim_row(Db& db, const QueueSpec& q, int64_t id, const std::string& owner,
 // Inside a write transaction: gives rows this owner claimed but did not work on back to the
 // queue, unchanged otherwise (budget reached, signal, transport down).
 void release_rows(Db& db, const QueueSpec& q, const std::vector<int64_t>& ids, const std::string& owner);
+
+// Working through one claimed batch, row by row (forward-retry, notification-delivery).
+// Before every row after the first, the rest goes back (release) when the job must stop or half
+// the claim TTL is used, so no claim sits waiting to expire. work(id) handles one row and answers:
+enum class Step {
+    next,         // go on with the next row
+    fail_after,   // end the run as failed; this row is recorded, the rest goes back
+    fail_before,  // end the run as failed; this row and the rest go back untouched
+};
+enum class BatchEnd { claim_more, stopped, failed };
+BatchEnd work_claimed(const std::vector<int64_t>& claimed, const std::function<bool()>& must_stop,
+                      const std::function<bool()>& claims_half_used,
+                      const std::function<void(const std::vector<int64_t>&)>& release,
+                      const std::function<Step(int64_t)>& work);
 
 }  // namespace mj

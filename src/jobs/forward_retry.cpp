@@ -240,24 +240,22 @@ struct Run {
             });
             if (claimed.empty()) return Outcome::done;
             ctx.counts.examined += static_cast<int64_t>(claimed.size());
-            for (size_t i = 0; i < claimed.size(); ++i) {
-                if (i > 0 && (ctx.should_stop() || now() - t > ttl / 2)) {
-                    release({claimed.begin() + static_cast<long>(i), claimed.end()});
-                    if (ctx.should_stop()) return Outcome::more;
-                    break;  // claims half used: claim afresh
-                }
-                auto f = load(claimed[i]);
-                if (!f) continue;
-                SendResult r;
-                if (auto bad = read_spool(*f)) r = *bad;
-                else r = transport->send(MailMessage{f->mail_from, {f->rcpt_to}, f->raw, false});
-                record(*f, r);
-                if (r.transport_down) {
-                    release({claimed.begin() + static_cast<long>(i) + 1, claimed.end()});
+            BatchEnd end = work_claimed(
+                claimed, [&] { return ctx.should_stop(); }, [&] { return now() - t > ttl / 2; },
+                [&](const std::vector<int64_t>& ids) { release(ids); },
+                [&](int64_t id) {
+                    auto f = load(id);
+                    if (!f) return Step::next;
+                    SendResult r;
+                    if (auto bad = read_spool(*f)) r = *bad;
+                    else r = transport->send(MailMessage{f->mail_from, {f->rcpt_to}, f->raw, false});
+                    record(*f, r);
+                    if (!r.transport_down) return Step::next;
                     ctx.note = "mail transport unavailable: " + r.error;
-                    return Outcome::failed;
-                }
-            }
+                    return Step::fail_after;
+                });
+            if (end == BatchEnd::stopped) return Outcome::more;
+            if (end == BatchEnd::failed) return Outcome::failed;
         }
     }
 };

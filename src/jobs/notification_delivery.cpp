@@ -275,30 +275,27 @@ struct Run {
             }
             if (claimed.empty()) return Outcome::done;
             ctx.counts.examined += static_cast<int64_t>(claimed.size());
-            for (size_t i = 0; i < claimed.size(); ++i) {
-                if (i > 0 && (ctx.should_stop() || now() - t > ttl / 2)) {
-                    release({claimed.begin() + static_cast<long>(i), claimed.end()});
-                    if (ctx.should_stop()) return Outcome::more;
-                    break;  // claims half used: claim afresh
-                }
-                auto row = load(claimed[i], true);
-                if (!row) continue;
-                Mailbox from = persona_sender(ctx.config, row->persona, row->from_name);
-                if (!valid_address(from.address)) {  // configuration, not the notice: fail the run, keep the notice
-                    release({claimed.begin() + static_cast<long>(i), claimed.end()});
-                    ctx.note = from.address.empty() ? "[mail] from_address is not set: notices cannot be sent"
-                                                    : "sender address '" + from.address + "' of persona '" + row->persona +
-                                                          "' is not a valid address ([mail])";
-                    return Outcome::failed;
-                }
-                SendResult r = transport->send(compose(*row, from));
-                record(*row, r);
-                if (r.transport_down) {
-                    release({claimed.begin() + static_cast<long>(i) + 1, claimed.end()});
+            BatchEnd end = work_claimed(
+                claimed, [&] { return ctx.should_stop(); }, [&] { return now() - t > ttl / 2; },
+                [&](const std::vector<int64_t>& ids) { release(ids); },
+                [&](int64_t id) {
+                    auto row = load(id, true);
+                    if (!row) return Step::next;
+                    Mailbox from = persona_sender(ctx.config, row->persona, row->from_name);
+                    if (!valid_address(from.address)) {  // configuration, not the notice: fail the run, keep the notice
+                        ctx.note = from.address.empty() ? "[mail] from_address is not set: notices cannot be sent"
+                                                        : "sender address '" + from.address + "' of persona '" + row->persona +
+                                                              "' is not a valid address ([mail])";
+                        return Step::fail_before;
+                    }
+                    SendResult r = transport->send(compose(*row, from));
+                    record(*row, r);
+                    if (!r.transport_down) return Step::next;
                     ctx.note = "mail transport unavailable: " + r.error;
-                    return Outcome::failed;
-                }
-            }
+                    return Step::fail_after;
+                });
+            if (end == BatchEnd::stopped) return Outcome::more;
+            if (end == BatchEnd::failed) return Outcome::failed;
         }
     }
 };
