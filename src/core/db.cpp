@@ -70,6 +70,9 @@ std::unique_ptr<Db> Db::open(const std::string& path, int64_t busy_timeout_ms, M
         // only a power loss can drop the last commits, never corrupt the file.
         db->db_->exec("PRAGMA synchronous = NORMAL");
         db->db_->exec("PRAGMA foreign_keys = ON");
+        // When this connection starts the WAL over, the file is cut back to 4 MB: a purge lets it
+        // grow to ~128 MB (purge_connection.h), which should not stay on the account's disk quota.
+        db->db_->exec("PRAGMA journal_size_limit = 4194304");
         if (migrate == Migrate::yes) db->migrate();
     } catch (const Error&) {
         throw;
@@ -104,7 +107,8 @@ int64_t Db::scalar(const std::string& sql) {
     return q.getColumn(0).getInt64();
 }
 
-void Db::note_transaction(std::chrono::steady_clock::time_point locked, std::chrono::steady_clock::time_point) {
+void Db::note_transaction(std::chrono::steady_clock::time_point locked, std::chrono::steady_clock::time_point start) {
+    last_wait_us_ = std::chrono::duration_cast<std::chrono::microseconds>(locked - start).count();
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - locked).count();
     last_txn_us_ = us;
     if (us > max_txn_us_) max_txn_us_ = us;

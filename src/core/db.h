@@ -50,6 +50,8 @@ public:
     // Longest write transaction (lock held) since open, in microseconds; used by history and bench.
     int64_t max_txn_us() const { return max_txn_us_; }
     int64_t last_txn_us() const { return last_txn_us_; }
+    // How long the last write() waited for the write lock (BEGIN IMMEDIATE), in microseconds.
+    int64_t last_wait_us() const { return last_wait_us_; }
     void reset_txn_stats() { max_txn_us_ = 0; }
 
     int schema_version();
@@ -66,6 +68,7 @@ private:
     std::string path_;
     int64_t max_txn_us_ = 0;
     int64_t last_txn_us_ = 0;
+    int64_t last_wait_us_ = 0;
 };
 
 }  // namespace mj

@@ -17,8 +17,12 @@
 
 namespace mj {
 
-// 12 ms, not 20: SQLite's busy handler polls a waiting writer at 1, 3, 8, 18, 33 ms, so any hold
-// over 18 ms costs the application 33 ms (measured: writer p99 34 ms with 18-20 ms batches).
+// 12 ms, not 20: SQLite's busy handler polls a waiting writer at 1, 3, 8, 18, 33 ms and the purge
+// leaves the lock free 10 ms after each batch (purge_connection.h), so a writer that arrived during
+// a batch of up to 18 ms gets in by its 18 ms poll; a longer hold costs it 33 ms (measured: writer
+// p99 34 ms with 18-20 ms batches). Not 14 either: a commit that meets a checkpoint's fsync can
+// take 10 ms instead of 3, and at 14 ms that pushed enough batches past 18 ms to give the writer a
+// p99 of 34-36 ms in 3 of 3 runs (12 ms: ~20 ms in 2 of 3) for 5-10% more rows/s.
 constexpr int64_t kTargetTxnMs = 12;          // keeps the longest write transaction under 25 ms
 constexpr int64_t kMaxBatchRows = 50000;      // bounds memory and the SQL text of one rowid list
 

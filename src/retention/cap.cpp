@@ -145,6 +145,7 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
             std::sort(candidates.begin(), candidates.end());
             std::vector<int64_t> ids;
             int64_t changed = 0;
+            connection.before_batch();
             ctx.db.write([&] {
                 // The boundary again, under the lock: rows may have arrived or gone since the read.
                 // The re-check goes by rowid (coalesce() hides the rest from the planner, engine.cpp).

@@ -118,6 +118,7 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
         std::sort(candidates.begin(), candidates.end());
         std::vector<int64_t> ids;
         int64_t changed = 0;
+        connection.before_batch();
         ctx.db.write([&] {
             SQLite::Statement recheck(ctx.db.sql(), "SELECT rowid FROM " + table + " WHERE " + rowid_target(candidates) +
                                                         " AND " + opaque(age_condition(p)) + " ORDER BY rowid");
@@ -138,16 +139,19 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
             ctx.warn("long_transaction", {{"table", p.table}, {"rows", static_cast<int64_t>(candidates.size())},
                                           {"txn_ms", txn_us / 1000}, {"next_batch", sizer.size()}});
         ctx.debug("batch", {{"table", p.table}, {"rows", changed}, {"range", is_rowid_range(ids)},
-                            {"txn_us", txn_us}, {"wal_frames", wal_frames}, {"next_batch", sizer.size()}});
+                            {"txn_us", txn_us}, {"wal_frames", wal_frames},
+                            {"wait_us", ctx.db.last_wait_us()}, {"next_batch", sizer.size()}});
         if (static_cast<int64_t>(candidates.size()) < limit) {
             result.finished = true;
             break;
         }
         if (ctx.should_stop()) break;
     }
+    const auto checkpoints = connection.checkpoints();
     ctx.info("purged", {{"table", p.table}, {"rows", result.rows}, {"finished", result.finished},
                         {"batches", result.batches}, {"range_batches", result.range_batches},
-                        {"max_txn_ms", result.max_txn_us / 1000.0}});
+                        {"max_txn_ms", result.max_txn_us / 1000.0}, {"checkpoints", checkpoints.checkpoints},
+                        {"checkpoint_max_ms", checkpoints.max_us / 1000.0}, {"wal_bound_waits", connection.bound_waits()}});
     return result;
 }
 

@@ -11,7 +11,7 @@ set +e
 "$MJ" worker >out 2>err &
 pid=$!
 for _ in $(seq 1 100); do
-  [ "$(sql "SELECT count(*) FROM job_runs WHERE trigger='worker' AND outcome='done'" 2>/dev/null || echo 0)" -ge 2 ] && break; sleep 0.1
+  [ "$(sql "SELECT count(*) FROM job_runs WHERE trigger='worker' AND job='session-cleanup' AND outcome='done'" 2>/dev/null || echo 0)" -ge 1 ] && break; sleep 0.1
 done
 kill -TERM $pid; wait $pid; rc=$?
 set -e

@@ -1,0 +1,120 @@
+#include "retention/purge_connection.h"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/db.h"
+
+namespace {
+
+struct TempDb {
+    std::string dir;
+    std::unique_ptr<mj::Db> db;
+    TempDb() {
+        char tmpl[] = "/tmp/mj-purge-connection-test.XXXXXX";
+        dir = mkdtemp(tmpl);
+        db = mj::Db::open(dir + "/t.db", 5000, mj::Db::Migrate::no);
+        db->sql().exec("CREATE TABLE t(x BLOB)");
+    }
+    ~TempDb() {
+        db.reset();
+        std::system(("rm -rf " + dir).c_str());
+    }
+    int64_t q(const std::string& sql) { return db->scalar(sql); }
+    // One purge-like batch: a write transaction of about `pages` pages, then after_batch().
+    void batch(mj::PurgeConnection& c, int pages) {
+        c.before_batch();
+        db->write([&] {
+            db->sql().exec("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < " +
+                           std::to_string(pages) + ") INSERT INTO t SELECT randomblob(4000) FROM c");
+        });
+        c.after_batch();
+    }
+};
+
+}  // namespace
+
+TEST_CASE("PurgeConnection restores the connection's settings when the purge ends") {
+    TempDb t;
+    t.db->sql().exec("PRAGMA secure_delete = ON");
+    const int64_t cache = t.q("PRAGMA cache_size"), limit = t.q("PRAGMA journal_size_limit");
+    {
+        mj::PurgeConnection c(t.db->sql());
+        CHECK(t.q("PRAGMA secure_delete") == 2);  // FAST
+        CHECK(t.q("PRAGMA cache_size") == -16384);
+        CHECK(t.q("PRAGMA journal_size_limit") > limit);  // room for the bound
+    }
+    CHECK(t.q("PRAGMA secure_delete") == 1);
+    CHECK(t.q("PRAGMA cache_size") == cache);
+    CHECK(t.q("PRAGMA journal_size_limit") == limit);
+    CHECK(t.q("PRAGMA wal_autocheckpoint") == 1000);
+}
+
+TEST_CASE("PurgeConnection leaves the write lock free kWriterGapMs after each batch") {
+    TempDb t;
+    mj::PurgeConnection c(t.db->sql());
+    using Clock = std::chrono::steady_clock;
+    auto t0 = Clock::now();
+    c.before_batch();  // nothing committed yet: no wait
+    CHECK(Clock::now() - t0 < std::chrono::milliseconds(mj::kWriterGapMs / 2));
+    t.batch(c, 1);
+    t0 = Clock::now();
+    c.before_batch();
+    CHECK(Clock::now() - t0 >= std::chrono::milliseconds(mj::kWriterGapMs - 1));
+}
+
+TEST_CASE("PurgeConnection keeps the WAL under its bound") {
+    TempDb t;
+    auto write = [&](int pages) {
+        t.db->write([&] {
+            t.db->sql().exec("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < " +
+                             std::to_string(pages) + ") INSERT INTO t SELECT randomblob(4000) FROM c");
+        });
+    };
+    SECTION("past the bound, after_batch() returns with the WAL copied: the next write starts it over") {
+        mj::PurgeConnection c(t.db->sql(), 550);
+        write(600);  // past half the automatic checkpoint's mark too
+        REQUIRE(c.wal_frames() >= 600);
+        c.after_batch();
+        CHECK(c.bound_waits() == 1);
+        write(1);  // at once: a checkpoint still running would leave the WAL growing
+        CHECK(c.wal_frames() <= 10);  // not 600 more
+    }
+    SECTION("under it, many batches stay under it too") {
+        mj::PurgeConnection c(t.db->sql(), 600);
+        int most = 0;
+        for (int i = 0; i < 12; ++i) {
+            t.batch(c, 200);
+            most = std::max(most, c.wal_frames());
+        }
+        CHECK(most < 600 + 2 * 230);  // the bound, plus a batch or two written meanwhile
+    }
+}
+
+TEST_CASE("PurgeConnection empties the WAL file when the purge ends") {
+    TempDb t;
+    const std::string wal = t.dir + "/t.db-wal";
+    auto size = [&] {
+        struct stat s {};
+        REQUIRE(stat(wal.c_str(), &s) == 0);
+        return s.st_size;
+    };
+    {
+        mj::PurgeConnection c(t.db->sql());
+        for (int i = 0; i < 3; ++i) t.batch(c, 1200);
+        CHECK(size() > 4194304);  // a batch is ~5 MB of WAL
+    }
+    CHECK(size() == 0);  // TRUNCATE checkpoint, everything copied
+    t.db->write([&] { t.db->sql().exec("INSERT INTO t VALUES(1)"); });
+    SQLite::Statement st(t.db->sql(), "PRAGMA wal_checkpoint");  // busy, WAL pages, copied
+    REQUIRE(st.executeStep());
+    CHECK(st.getColumn(0).getInt64() == 0);
+    CHECK(st.getColumn(1).getInt64() <= 3);
+    CHECK(t.q("SELECT count(*) FROM t") == 3 * 1200 + 1);  // nothing lost on the way
+}
