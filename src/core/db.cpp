@@ -70,9 +70,6 @@ std::unique_ptr<Db> Db::open(const std::string& path, int64_t busy_timeout_ms, M
         // only a power loss can drop the last commits, never corrupt the file.
         db->db_->exec("PRAGMA synchronous = NORMAL");
         db->db_->exec("PRAGMA foreign_keys = ON");
-        // When this connection starts the WAL over, the file is cut back to 4 MB: a purge lets it
-        // grow to ~128 MB (purge_connection.h), which should not stay on the account's disk quota.
-        db->db_->exec("PRAGMA journal_size_limit = 4194304");
         if (migrate == Migrate::yes) db->migrate();
     } catch (const Error&) {
         throw;
