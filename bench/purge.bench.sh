@@ -82,9 +82,10 @@ for i in $(seq 1 "$REPEAT"); do
   for v in a b c; do
     db=$work/$v$i.db
     cp "$small" "$db"
-    # Flushed before the clock starts: otherwise the kernel writes the ~1 GB copy back during the
-    # variant, and its fsyncs (checkpoints) wait behind that.
-    sync "$db"
+    # Everything flushed before the clock starts: otherwise the kernel writes the ~1 GB copy back,
+    # and discards the blocks of the previous variant's deleted files (on a disk mounted with
+    # `discard`), during this variant, and its fsyncs (checkpoints) wait behind that.
+    sync
     case $v in
       a) cmd=("$bin/ref_delete" "$db" "$CUTOFF") ;;
       b) jobs_ini "$work/b$i.ini" "$db"
