@@ -11,7 +11,7 @@ CXXFLAGS ?= -O2 -g
 CURL_DIR := out/third_party
 CURL_LIB := $(CURL_DIR)/lib/libcurl.a
 override CXXFLAGS += -std=c++17 -Wall -Wextra -Wno-unused-parameter -MMD -MP -Isrc -I$(CURL_DIR)/include \
-	-DCURL_STATICLIB -DMAILJOBS_VERSION=\"$(VERSION)\"
+	-I$(OUT)/gen -DCURL_STATICLIB
 LDFLAGS ?=
 override LDFLAGS += -static
 LIBS := $(CURL_LIB) -lSQLiteCpp -lsqlite3 -lINIReader -linih -lssl -lcrypto -lcares -lz -lpthread -ldl
@@ -41,6 +41,16 @@ $(CURL_LIB): third_party/build-curl.sh | $(DEPS_STAMP)
 $(OUT)/%.o: %.cpp | $(DEPS_STAMP) $(CURL_LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+# The version (`git describe`) lives in a generated header rewritten only when it changes, so an
+# incremental build never reports an older commit and an unchanged one rebuilds nothing.
+VERSION_H := $(OUT)/gen/version.h
+$(VERSION_H): FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define MAILJOBS_VERSION "$(VERSION)"' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(OUT)/src/main.o $(OUT)/src/delivery/http.o: $(VERSION_H)
+FORCE:
 
 $(BIN): $(OBJS) $(MAIN_OBJ) $(CURL_LIB)
 	$(CXX) $(LDFLAGS) -o $@.tmp $(OBJS) $(MAIN_OBJ) $(LIBS)
@@ -83,5 +93,5 @@ install: $(BIN)
 clean:
 	rm -rf $(OUT)/src $(OUT)/tests $(BIN) $(OUT)/unit_tests $(OUT)/release
 
-.PHONY: all test unit-test cli-test demo bench release install clean
+.PHONY: all test unit-test cli-test demo bench release install clean FORCE
 -include $(OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d)
