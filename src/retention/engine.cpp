@@ -147,11 +147,16 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
         }
         if (ctx.should_stop()) break;
     }
-    const auto checkpoints = connection.checkpoints();
-    ctx.info("purged", {{"table", p.table}, {"rows", result.rows}, {"finished", result.finished},
-                        {"batches", result.batches}, {"range_batches", result.range_batches},
-                        {"max_txn_ms", result.max_txn_us / 1000.0}, {"checkpoints", checkpoints.checkpoints},
-                        {"checkpoint_max_ms", checkpoints.max_us / 1000.0}, {"wal_bound_waits", connection.bound_waits()}});
+    nlohmann::json fields = {{"table", p.table}, {"rows", result.rows}, {"finished", result.finished},
+                             {"batches", result.batches}, {"range_batches", result.range_batches},
+                             {"max_txn_ms", result.max_txn_us / 1000.0}};
+    // Only a purge big enough to need its own checkpoints reports them.
+    if (const auto checkpoints = connection.checkpoints(); checkpoints.checkpoints > 0) {
+        fields["checkpoints"] = checkpoints.checkpoints;
+        fields["checkpoint_max_ms"] = checkpoints.max_us / 1000.0;
+        fields["wal_bound_waits"] = connection.bound_waits();
+    }
+    ctx.info("purged", fields);
     return result;
 }
 
