@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "retention/batch_sizer.h"
+#include "retention/purge_connection.h"
 
 namespace mj {
 namespace {
@@ -36,9 +37,14 @@ Outcome vacuum(JobContext& ctx) {
         l.start = l.max_rows = std::max<int64_t>(1, ctx.cfg_int("pages_per_step"));
         l.limit_us = ctx.config.duration("general", "max_transaction") * 1000000;
         BatchSizer sizer(l);
+        // Steps behave like purge batches: the write lock left free between them for the
+        // application, WAL checkpoints off the lock (purge_connection.h).
+        PurgeConnection connection(db.sql());
         while (free_now > 0) {
             const int64_t n = sizer.size();
+            connection.before_batch();
             db.write([&] { db.sql().exec("PRAGMA incremental_vacuum(" + std::to_string(n) + ")"); });
+            connection.after_batch(db.last_txn_us());
             ++steps;
             sizer.record(n, db.last_txn_us());
             const int64_t left = db.scalar("PRAGMA freelist_count");
@@ -50,9 +56,9 @@ Outcome vacuum(JobContext& ctx) {
                 break;
             }
         }
-        // Copy the commits back so the shorter file is what the disk quota sees; never waits.
-        db.sql().exec("PRAGMA wal_checkpoint(PASSIVE)");
     }
+    // Copy the commits back so the shorter file is what the disk quota sees; never waits.
+    if (mode == 2 && !ctx.dry_run) db.sql().exec("PRAGMA wal_checkpoint(PASSIVE)");
     const int64_t freed = ctx.dry_run ? free_before * (mode == 2) : free_before - free_now;
     ctx.counts.changed = ctx.dry_run ? 0 : freed;
     ctx.counts.add("pages", freed);

@@ -164,7 +164,7 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
             });
             cursor_written = true;
             const int64_t txn_us = ctx.db.last_txn_us();
-            connection.after_batch();
+            connection.after_batch(txn_us);
             ++result.batches;
             if (is_rowid_range(ids)) ++result.range_batches;
             result.max_batch = std::max(result.max_batch, limit);

@@ -128,7 +128,7 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
         });
         const int64_t txn_us = ctx.db.last_txn_us();
         const int wal_frames = connection.wal_frames();
-        connection.after_batch();
+        connection.after_batch(txn_us);
         note_batch(result, ids, limit, txn_us);
         ctx.counts.examined += static_cast<int64_t>(candidates.size());
         ctx.counts.changed += changed;

@@ -44,13 +44,21 @@ PurgeConnection::~PurgeConnection() {
     }
 }
 
-void PurgeConnection::before_batch() {
-    if (last_commit_ == std::chrono::steady_clock::time_point{}) return;
-    std::this_thread::sleep_until(last_commit_ + std::chrono::milliseconds(kWriterGapMs));
+int64_t writer_gap_us(int64_t txn_us) {
+    // SQLite's default busy handler (sqliteDefaultBusyCallback) sleeps 1, 2, 5, 10, 15, 20, 25 ms
+    // between tries, which are at 0, 1, 3, 8, 18, 33, 53, 78 ms: a writer that arrived up to `upto`
+    // before our commit tries again within `gap` after it.
+    static constexpr struct { int64_t upto_ms, gap_ms; } kPolls[] = {
+        {1, 1}, {3, 2}, {8, 5}, {18, 10}, {33, 15}, {53, 20}};
+    for (const auto& p : kPolls)
+        if (txn_us <= p.upto_ms * 1000) return p.gap_ms * 1000;
+    return 25000;
 }
 
-void PurgeConnection::after_batch() {
-    last_commit_ = std::chrono::steady_clock::now();
+void PurgeConnection::before_batch() { std::this_thread::sleep_until(free_until_); }
+
+void PurgeConnection::after_batch(int64_t txn_us) {
+    free_until_ = std::chrono::steady_clock::now() + std::chrono::microseconds(writer_gap_us(txn_us));
     // Half the application's mark: a batch plus what the application writes before our next
     // checkpoint must not reach the mark, or the application's COMMIT copies them itself.
     if (!wal_ || wal_frames_ < restore_pages_ / 2) return;

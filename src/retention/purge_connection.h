@@ -2,12 +2,13 @@
 //
 // 1. It leaves the write lock free between batches (before_batch()). An application waiting for
 //    the lock polls at 1, 3, 8, 18, 33 ms after its first try (SQLite's default busy handler, the
-//    one behind PHP's and Python's timeouts); no two of the polls up to 18 ms are more than 10 ms
-//    apart. So after each commit the lock stays free kWriterGapMs = 10 ms (selecting the next batch
-//    counts towards it): a writer that arrived during a batch of at most 18 ms gets the lock at one
-//    of its polls, and batches are held about kTargetTxnMs (batch_sizer.h). Without the gap the
-//    batches follow each other ~1 ms apart and the application's polls keep landing inside them:
-//    measured writer p99 180 ms.
+//    one behind PHP's and Python's timeouts). A writer that arrived d ms before our commit polls
+//    next within 1 ms if d <= 1, 2 ms if d <= 3, 5 ms if d <= 8, 10 ms if d <= 18 (writer_gap_us()).
+//    So after a batch that held the lock T ms, the lock stays free for that gap, measured from the
+//    commit (selecting the next batch counts towards it): every writer that arrived during the
+//    batch gets in at its next poll. Batches are held about kTargetTxnMs (batch_sizer.h), hence
+//    10 ms; a vacuum step of 0.3 ms needs 1 ms. Without the gap batches follow each other ~1 ms
+//    apart and the application's polls keep landing inside them: measured writer p99 180 ms.
 // 2. WAL checkpoints run on a thread of their own (checkpointer.h), asked for right after each
 //    commit once the WAL has passed half the connection's wal_autocheckpoint mark; our own
 //    automatic checkpoint is off meanwhile, so a commit never copies pages while holding the lock.
@@ -39,7 +40,8 @@
 
 namespace mj {
 
-constexpr int64_t kWriterGapMs = 10;
+// How long the lock stays free after a transaction that held it `txn_us`.
+int64_t writer_gap_us(int64_t txn_us);
 constexpr int kWalBoundFrames = 32000;
 
 class PurgeConnection {
@@ -50,11 +52,11 @@ public:
     PurgeConnection& operator=(const PurgeConnection&) = delete;
 
     // Right before a batch takes the write lock: sleeps until the lock has been free
-    // kWriterGapMs since the last batch committed.
+    // writer_gap_us(last batch) since the last batch committed.
     void before_batch();
     // Right after a batch committed: hands a checkpoint to the checkpointer once the WAL has grown
     // past half the mark, waits for it when the WAL is past the bound, and starts the writers' gap.
-    void after_batch();
+    void after_batch(int64_t txn_us);
     // WAL pages after the last commit (0 when not in WAL mode); for the debug log.
     int wal_frames() const { return wal_frames_; }
     // Checkpoints run so far, their longest, and the waits for them at the bound.
@@ -71,7 +73,7 @@ private:
     int64_t bound_waits_ = 0;
     bool wal_ = false;
     std::unique_ptr<Checkpointer> checkpointer_;
-    std::chrono::steady_clock::time_point last_commit_{};
+    std::chrono::steady_clock::time_point free_until_{};
 };
 
 }  // namespace mj

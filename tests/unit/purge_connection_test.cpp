@@ -33,7 +33,7 @@ struct TempDb {
             db->sql().exec("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < " +
                            std::to_string(pages) + ") INSERT INTO t SELECT randomblob(4000) FROM c");
         });
-        c.after_batch();
+        c.after_batch(db->last_txn_us());
     }
 };
 
@@ -53,17 +53,36 @@ TEST_CASE("PurgeConnection restores the connection's settings when the purge end
     CHECK(t.q("PRAGMA wal_autocheckpoint") == 1000);
 }
 
-TEST_CASE("PurgeConnection leaves the write lock free kWriterGapMs after each batch") {
+TEST_CASE("writer_gap_us: long enough for the next poll of any writer that arrived during the batch") {
+    // SQLite's default busy handler tries at 0, 1, 3, 8, 18, 33, 53 ms.
+    CHECK(mj::writer_gap_us(300) == 1000);     // a vacuum step
+    CHECK(mj::writer_gap_us(1000) == 1000);
+    CHECK(mj::writer_gap_us(2500) == 2000);
+    CHECK(mj::writer_gap_us(8000) == 5000);
+    CHECK(mj::writer_gap_us(12000) == 10000);  // a purge batch on target
+    CHECK(mj::writer_gap_us(18000) == 10000);
+    CHECK(mj::writer_gap_us(18001) == 15000);
+    CHECK(mj::writer_gap_us(40000) == 20000);
+    CHECK(mj::writer_gap_us(500000) == 25000);
+}
+
+TEST_CASE("PurgeConnection leaves the write lock free after each batch, as long as the batch needs") {
     TempDb t;
     mj::PurgeConnection c(t.db->sql());
     using Clock = std::chrono::steady_clock;
-    auto t0 = Clock::now();
+    auto waited = [&](int64_t txn_us) {
+        c.after_batch(txn_us);
+        const auto t0 = Clock::now();
+        c.before_batch();
+        return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
+    };
+    const auto t0 = Clock::now();
     c.before_batch();  // nothing committed yet: no wait
-    CHECK(Clock::now() - t0 < std::chrono::milliseconds(mj::kWriterGapMs / 2));
-    t.batch(c, 1);
-    t0 = Clock::now();
-    c.before_batch();
-    CHECK(Clock::now() - t0 >= std::chrono::milliseconds(mj::kWriterGapMs - 1));
+    CHECK(Clock::now() - t0 < std::chrono::milliseconds(1));
+    CHECK(waited(12000) >= 9500);  // after a 12 ms batch: 10 ms
+    const int64_t short_gap = waited(300);
+    CHECK(short_gap >= 500);  // after a 0.3 ms step: 1 ms
+    CHECK(short_gap < 5000);
 }
 
 TEST_CASE("PurgeConnection keeps the WAL under its bound") {
@@ -78,7 +97,7 @@ TEST_CASE("PurgeConnection keeps the WAL under its bound") {
         mj::PurgeConnection c(t.db->sql(), 550);
         write(600);  // past half the automatic checkpoint's mark too
         REQUIRE(c.wal_frames() >= 600);
-        c.after_batch();
+        c.after_batch(t.db->last_txn_us());
         CHECK(c.bound_waits() == 1);
         write(1);  // at once: a checkpoint still running would leave the WAL growing
         CHECK(c.wal_frames() <= 10);  // not 600 more
