@@ -42,9 +42,7 @@ Outcome vacuum(JobContext& ctx) {
         PurgeConnection connection(db.sql());
         while (free_now > 0) {
             const int64_t n = sizer.size();
-            connection.before_batch();
-            db.write([&] { db.sql().exec("PRAGMA incremental_vacuum(" + std::to_string(n) + ")"); });
-            connection.after_batch(db.last_txn_us());
+            connection.write(db, [&] { db.sql().exec("PRAGMA incremental_vacuum(" + std::to_string(n) + ")"); });
             ++steps;
             sizer.record(n, db.last_txn_us());
             const int64_t left = db.scalar("PRAGMA freelist_count");

@@ -145,8 +145,7 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
             std::sort(candidates.begin(), candidates.end());
             std::vector<int64_t> ids;
             int64_t changed = 0;
-            connection.before_batch();
-            ctx.db.write([&] {
+            connection.write(ctx.db, [&] {
                 // The boundary again, under the lock: rows may have arrived or gone since the read.
                 // The re-check goes by rowid (coalesce() hides the rest from the planner, engine.cpp).
                 auto locked = boundary_of(ctx.db, sql, p, owner);
@@ -164,7 +163,6 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
             });
             cursor_written = true;
             const int64_t txn_us = ctx.db.last_txn_us();
-            connection.after_batch(txn_us);
             ++result.batches;
             if (is_rowid_range(ids)) ++result.range_batches;
             result.max_batch = std::max(result.max_batch, limit);

@@ -54,7 +54,6 @@ Checkpointer::Stats Checkpointer::stats() {
 void Checkpointer::note(Clock::time_point start) {
     const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
     ++stats_.checkpoints;
-    stats_.total_us += us;
     if (us > stats_.max_us) stats_.max_us = us;
 }
 

@@ -54,7 +54,6 @@ public:
 
     struct Stats {
         int64_t checkpoints = 0;  // passes run
-        int64_t total_us = 0;
         int64_t max_us = 0;
     };
     Stats stats();

@@ -118,8 +118,7 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
         std::sort(candidates.begin(), candidates.end());
         std::vector<int64_t> ids;
         int64_t changed = 0;
-        connection.before_batch();
-        ctx.db.write([&] {
+        connection.write(ctx.db, [&] {
             SQLite::Statement recheck(ctx.db.sql(), "SELECT rowid FROM " + table + " WHERE " + rowid_target(candidates) +
                                                         " AND " + opaque(age_condition(p)) + " ORDER BY rowid");
             recheck.bind(1, p.cutoff);
@@ -127,8 +126,6 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
             if (!ids.empty()) changed = apply_action(ctx, p, ids);
         });
         const int64_t txn_us = ctx.db.last_txn_us();
-        const int wal_frames = connection.wal_frames();
-        connection.after_batch(txn_us);
         note_batch(result, ids, limit, txn_us);
         ctx.counts.examined += static_cast<int64_t>(candidates.size());
         ctx.counts.changed += changed;
@@ -139,7 +136,7 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
             ctx.warn("long_transaction", {{"table", p.table}, {"rows", static_cast<int64_t>(candidates.size())},
                                           {"txn_ms", txn_us / 1000}, {"next_batch", sizer.size()}});
         ctx.debug("batch", {{"table", p.table}, {"rows", changed}, {"range", is_rowid_range(ids)},
-                            {"txn_us", txn_us}, {"wal_frames", wal_frames},
+                            {"txn_us", txn_us}, {"wal_frames", connection.wal_frames()},
                             {"wait_us", ctx.db.last_wait_us()}, {"next_batch", sizer.size()}});
         if (static_cast<int64_t>(candidates.size()) < limit) {
             result.finished = true;

@@ -7,8 +7,10 @@
 namespace mj {
 namespace {
 
-int remember_wal_size(void* frames, sqlite3*, const char*, int n) {  // NOLINT
-    *static_cast<int*>(frames) = n;
+int remember_wal_size(void* arg, sqlite3*, const char*, int n) {  // NOLINT
+    auto* wal = static_cast<PurgeConnection::WalSeen*>(arg);
+    wal->frames = n;
+    ++wal->commits;
     return SQLITE_OK;
 }
 
@@ -30,7 +32,7 @@ PurgeConnection::PurgeConnection(SQLite::Database& db, int wal_bound_frames)
         return;
     }
     // Installing a WAL hook replaces the automatic checkpoint (they share the hook).
-    sqlite3_wal_hook(db_.getHandle(), remember_wal_size, &wal_frames_);
+    sqlite3_wal_hook(db_.getHandle(), remember_wal_size, &wal_seen_);
 }
 
 PurgeConnection::~PurgeConnection() {
@@ -59,17 +61,19 @@ void PurgeConnection::before_batch() { std::this_thread::sleep_until(free_until_
 
 void PurgeConnection::after_batch(int64_t txn_us) {
     free_until_ = std::chrono::steady_clock::now() + std::chrono::microseconds(writer_gap_us(txn_us));
+    // Only a batch that wrote to the WAL since the last call can need a checkpoint.
+    if (!wal_ || wal_seen_.commits == handled_commits_) return;
+    handled_commits_ = wal_seen_.commits;
     // Half the application's mark: a batch plus what the application writes before our next
     // checkpoint must not reach the mark, or the application's COMMIT copies them itself.
-    if (!wal_ || wal_frames_ < restore_pages_ / 2) return;
+    if (wal_seen_.frames < restore_pages_ / 2) return;
     // Started on first use: a purge that finds little to do costs no thread and no connection.
     if (!checkpointer_) checkpointer_ = std::make_unique<Checkpointer>(db_.getFilename());
     checkpointer_->request();
-    if (wal_frames_ >= wal_bound_frames_) {
+    if (wal_seen_.frames >= wal_bound_frames_) {
         checkpointer_->drain();  // the writers' gap runs meanwhile: the lock is free
         ++bound_waits_;
     }
-    wal_frames_ = 0;
 }
 
 Checkpointer::Stats PurgeConnection::checkpoints() const {

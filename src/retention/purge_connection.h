@@ -36,6 +36,7 @@
 #include <memory>
 #include <string>
 
+#include "core/db.h"
 #include "retention/checkpointer.h"
 
 namespace mj {
@@ -51,6 +52,13 @@ public:
     PurgeConnection(const PurgeConnection&) = delete;
     PurgeConnection& operator=(const PurgeConnection&) = delete;
 
+    // One batch: before_batch(), db.write(fn), after_batch() with the time it held the lock.
+    template <class F>
+    void write(Db& db, F&& fn) {
+        before_batch();
+        db.write(std::forward<F>(fn));
+        after_batch(db.last_txn_us());
+    }
     // Right before a batch takes the write lock: sleeps until the lock has been free
     // writer_gap_us(last batch) since the last batch committed.
     void before_batch();
@@ -58,10 +66,16 @@ public:
     // past half the mark, waits for it when the WAL is past the bound, and starts the writers' gap.
     void after_batch(int64_t txn_us);
     // WAL pages after the last commit (0 when not in WAL mode); for the debug log.
-    int wal_frames() const { return wal_frames_; }
+    int wal_frames() const { return wal_seen_.frames; }
     // Checkpoints run so far, their longest, and the waits for them at the bound.
     Checkpointer::Stats checkpoints() const;
     int64_t bound_waits() const { return bound_waits_; }
+
+    // What the WAL hook saw: WAL size after the last commit, commits so far.
+    struct WalSeen {
+        int frames = 0;
+        int64_t commits = 0;
+    };
 
 private:
     SQLite::Database& db_;
@@ -69,7 +83,8 @@ private:
     int64_t restore_pages_ = 1000;  // the connection's wal_autocheckpoint before
     int64_t restore_secure_delete_ = -1;
     int64_t restore_cache_size_ = -2000;
-    int wal_frames_ = 0;            // WAL size after the last commit (from the WAL hook)
+    WalSeen wal_seen_;
+    int64_t handled_commits_ = 0;   // commits after_batch() has looked at
     int64_t bound_waits_ = 0;
     bool wal_ = false;
     std::unique_ptr<Checkpointer> checkpointer_;
