@@ -26,14 +26,12 @@ struct TempDb {
         std::system(("rm -rf " + dir).c_str());
     }
     int64_t q(const std::string& sql) { return db->scalar(sql); }
-    // One purge-like batch: a write transaction of about `pages` pages, then after_batch().
+    // One purge-like batch of about `pages` pages, through PurgeConnection::write as the engine's.
     void batch(mj::PurgeConnection& c, int pages) {
-        c.before_batch();
-        db->write([&] {
+        c.write(*db, [&] {
             db->sql().exec("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < " +
                            std::to_string(pages) + ") INSERT INTO t SELECT randomblob(4000) FROM c");
         });
-        c.after_batch(db->last_txn_us());
     }
 };
 
