@@ -1,8 +1,10 @@
 #include "core/config.h"
 
 #include <ini.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -267,17 +269,32 @@ Config Config::load(const LoadOptions& options, std::vector<ConfigProblem>* prob
     st.problems = problems;
     st.known_sections = &known_sections;
     st.file = file;
-    st.fp = std::fopen(file.c_str(), "r");
-    if (st.fp) {
+    // Only a file that does not exist at all (not even as a dangling symlink) means "no jobs.ini":
+    // the implicit ./jobs.ini of a cron line that exists but cannot be read, or is a folder, must
+    // stop the run (exit 2). Falling back to defaults there would create a fresh empty database
+    // and report success while the real one is never cleaned.
+    struct stat link_st {}, file_st {};
+    const bool exists = lstat(file.c_str(), &link_st) == 0;
+    if (!exists && errno == ENOENT && !explicit_file) {
+        c.file_.clear();
+    } else if (!exists || stat(file.c_str(), &file_st) != 0) {
+        problems->push_back({file, std::string("cannot read config file: ") + std::strerror(errno)});
+    } else if (S_ISDIR(file_st.st_mode)) {
+        problems->push_back({file, "cannot read config file: is a directory (--config and MAILJOBS_CONFIG name the file, e.g. " +
+                                       (file.empty() || file.back() == '/' ? file : file + "/") + "jobs.ini)"});
+    } else if (!S_ISREG(file_st.st_mode)) {
+        // A FIFO would block the cron run forever; a device is never a configuration.
+        problems->push_back({file, "cannot read config file: not a regular file"});
+    } else if (!(st.fp = std::fopen(file.c_str(), "r"))) {
+        problems->push_back({file, std::string("cannot read config file: ") + std::strerror(errno)});
+    } else {
         c.file_found_ = true;
         c.base_dir_ = dirname_of(file);
         int rc = ini_parse_stream(counting_reader, &st, on_ini_entry, &st);
+        const int read_errno = std::ferror(st.fp) ? errno : 0;
         std::fclose(st.fp);
-        if (rc > 0) problems->push_back({file + ":" + std::to_string(rc), "syntax error (expected [section] or key = value)"});
-    } else if (explicit_file) {
-        problems->push_back({file, std::string("cannot read config file: ") + std::strerror(errno)});
-    } else {
-        c.file_.clear();
+        if (read_errno) problems->push_back({file, std::string("cannot read config file: ") + std::strerror(read_errno)});
+        else if (rc > 0) problems->push_back({file + ":" + std::to_string(rc), "syntax error (expected [section] or key = value)"});
     }
 
     // 3. environment, 4. command line
