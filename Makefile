@@ -14,7 +14,7 @@ override CXXFLAGS += -std=c++17 -Wall -Wextra -Wno-unused-parameter -MMD -MP -Is
 	-I$(OUT)/gen -DCURL_STATICLIB
 LDFLAGS ?=
 override LDFLAGS += -static
-LIBS := $(CURL_LIB) -lSQLiteCpp -lsqlite3 -lINIReader -linih -lssl -lcrypto -lcares -lz -lpthread -ldl
+LIBS := $(CURL_LIB) -lSQLiteCpp -lsqlite3 -linih -lssl -lcrypto -lcares -lz -lpthread -ldl
 
 SRCS := $(wildcard src/*/*.cpp)
 OBJS := $(SRCS:%.cpp=$(OUT)/%.o)

@@ -73,6 +73,8 @@ struct ParseState {
     int line = 0;
     int section_line = 0;  // line of the latest [section] header
     FILE* fp = nullptr;
+    std::string buf;  // the line being handed to inih, and how much of it it has
+    size_t pos = 0;
     std::map<std::string, int> seen;  // "section\nkey" -> line
     std::map<std::string, bool> reported_sections;
 };
@@ -93,18 +95,55 @@ void add_section(std::map<std::string, std::map<std::string, Value>>& values, co
     }
 }
 
-// inih reads through this so the handler knows the line number (Debian's inih is built without
-// INI_HANDLER_LINENO).
+// Longest line jobs.ini may have (a long `where` or URL fits many times over); a longer line is
+// one clear problem at its own line number, and the lines after it keep their numbers.
+constexpr size_t kMaxLine = 64 * 1024;
+
+// inih reads through this: it hands inih one whole line at a time, so the handler knows the line
+// number (Debian's inih is built without INI_HANDLER_LINENO), and it reads lines of any length
+// itself. Debian's libinih (55-1) makes inih's buffer options run-time variables; Config::load sets
+// them to a growing heap buffer of up to kMaxLine, so inih never cuts a line into bogus pieces.
 char* counting_reader(char* str, int num, void* stream) {
     auto* st = static_cast<ParseState*>(stream);
-    char* r = std::fgets(str, num, st->fp);
-    if (r) {
+    if (num < 2) return nullptr;
+    if (st->pos >= st->buf.size()) {
+        st->buf.clear();
+        st->pos = 0;
+        int ch;
+        while ((ch = std::getc(st->fp)) != EOF) {
+            st->buf += static_cast<char>(ch);
+            if (ch == '\n') break;
+        }
+        if (st->buf.empty()) return nullptr;
+        if (st->buf.back() != '\n') st->buf += '\n';  // every line ends in one: inih stops asking for more
         ++st->line;
-        const char* p = r;
+        const std::string where = st->file + ":" + std::to_string(st->line);
+        if (st->buf.size() - 1 > kMaxLine) {
+            st->problems->push_back({where, "line is " + std::to_string(st->buf.size() - 1) + " bytes long; at most " +
+                                                std::to_string(kMaxLine) + " are allowed"});
+            st->buf = "\n";
+        } else if (st->buf.find('\0') != std::string::npos) {
+            st->problems->push_back({where, "line contains a NUL byte"});
+            st->buf = "\n";
+        }
+        const char* p = st->buf.c_str();
         while (*p == ' ' || *p == '\t') ++p;
-        if (*p == '[') st->section_line = st->line;
+        if (*p == '[') {
+            st->section_line = st->line;
+            // inih keeps at most 49 bytes of a section name; a longer one would be cut silently.
+            size_t close = st->buf.find(']');
+            size_t open = static_cast<size_t>(p - st->buf.c_str());
+            if (close != std::string::npos && close - open - 1 > 49) {
+                st->problems->push_back({where, "section name is longer than 49 characters"});
+                st->buf = "\n";
+            }
+        }
     }
-    return r;
+    size_t n = std::min(static_cast<size_t>(num - 1), st->buf.size() - st->pos);
+    std::memcpy(str, st->buf.data() + st->pos, n);
+    str[n] = '\0';
+    st->pos += n;
+    return str;
 }
 
 void set_value(std::map<std::string, Value>& section, const std::string& key, const std::string& text,
@@ -290,6 +329,10 @@ Config Config::load(const LoadOptions& options, std::vector<ConfigProblem>* prob
     } else {
         c.file_found_ = true;
         c.base_dir_ = dirname_of(file);
+        ini_use_stack = false;
+        ini_allow_realloc = true;
+        ini_initial_alloc = 512;
+        ini_max_line = static_cast<int>(kMaxLine) + 3;  // + '\r', '\n', '\0' (inih's rule)
         int rc = ini_parse_stream(counting_reader, &st, on_ini_entry, &st);
         const int read_errno = std::ferror(st.fp) ? errno : 0;
         std::fclose(st.fp);

@@ -141,3 +141,41 @@ TEST_CASE("Config: retry schedules are lists of exact durations, checked at load
     CHECK(problems[1].where == ini.path + ":6");
     CHECK((c.list("job.forward-retry", "retry_schedule") == std::vector<std::string>{"1h", "6h", "24h", "48h"}));
 }
+
+TEST_CASE("Config: lines of any length up to 64 KiB; errors after a long line keep their line numbers") {
+    const std::string where = "status = '" + std::string(5000, 'x') + "'";
+    const std::string url = "https://hc-ping.com/" + std::string(5000, 'a');
+    TempIni ini("[general]\ntime_budget = 90s\n[retention.app-events]\ntable = app_events\ntime_column = created_at\n"
+                "older_than = 60d\nwhere = " + where + "\n[job.session-cleanup]\nping_url = " + url +
+                "\nbatch_size = 0x\nunknwn = 1\n");
+    std::vector<mj::ConfigProblem> problems;
+    auto c = load(ini.path, &problems);
+    REQUIRE(c.str("retention.app-events", "where") == where);
+    REQUIRE(c.str("job.session-cleanup", "ping_url") == url);
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0].where == ini.path + ":10");
+    CHECK(problems[0].message.find("batch_size") != std::string::npos);
+    CHECK(problems[1].where == ini.path + ":11");
+}
+
+TEST_CASE("Config: a line over 64 KiB is one problem at its own line, and the next lines keep their numbers") {
+    TempIni ini("[general]\ntime_budget = 90s\n[job.session-cleanup]\nping_url = https://x/" + std::string(70000, 'a') +
+                "\nbatch_size = 0x\n");
+    std::vector<mj::ConfigProblem> problems;
+    auto c = load(ini.path, &problems);
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0].where == ini.path + ":4");
+    CHECK(problems[0].message.find("bytes long; at most 65536") != std::string::npos);
+    CHECK(problems[1].where == ini.path + ":5");
+    CHECK(c.str("job.session-cleanup", "ping_url").empty());
+}
+
+TEST_CASE("Config: a last line without a newline and a long section name") {
+    TempIni ini("[general]\n[retention." + std::string(60, 'n') + "]\ntable = t\n[general]\ntime_budget = 90s");
+    std::vector<mj::ConfigProblem> problems;
+    auto c = load(ini.path, &problems);
+    REQUIRE(problems.size() >= 1);
+    CHECK(problems[0].where == ini.path + ":2");
+    CHECK(problems[0].message == "section name is longer than 49 characters");
+    CHECK(c.str("general", "time_budget") == "90s");
+}
