@@ -5,8 +5,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export MAILJOBS_BIN=$1
+# BENCH_ONLY=NAME runs only the benchmarks whose name contains NAME (e.g. BENCH_ONLY=memory).
 for b in "$here"/*.bench.sh; do
   [ -e "$b" ] || continue
+  [ -z "${BENCH_ONLY:-}" ] || [[ $(basename "$b" .bench.sh) == *"$BENCH_ONLY"* ]] || continue
   echo "== $(basename "$b" .bench.sh)"
   bash "$b"
 done
