@@ -13,7 +13,9 @@ CURL_LIB := $(CURL_DIR)/lib/libcurl.a
 override CXXFLAGS += -std=c++17 -Wall -Wextra -Wno-unused-parameter -MMD -MP -Isrc -I$(CURL_DIR)/include \
 	-I$(OUT)/gen -DCURL_STATICLIB
 LDFLAGS ?=
-override LDFLAGS += -static
+# `make asan` clears STATIC: sanitizer runtimes do not link statically.
+STATIC ?= -static
+override LDFLAGS += $(STATIC)
 LIBS := $(CURL_LIB) -lSQLiteCpp -lsqlite3 -linih -lssl -lcrypto -lcares -lz -lpthread -ldl
 
 SRCS := $(wildcard src/*/*.cpp)
@@ -65,6 +67,66 @@ test: $(BIN) $(OUT)/unit_tests
 	$(OUT)/unit_tests
 	tests/cli/run-all.sh $(abspath $(BIN))
 
+# Sanitizer build: the same sources and rules with AddressSanitizer + UndefinedBehaviorSanitizer,
+# into out/asan (out/asan/mailjobs, out/asan/unit_tests). Dynamic, since sanitizer runtimes do not
+# link with -static (the static libcurl.a links into it as usual). UB is fatal, not a warning.
+ASAN_OUT := out/asan
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+# -Wno-maybe-uninitialized: g++ 12 warns inside <regex>/<functional> only when instrumenting.
+# -g1 (line tables): enough for symbolized stack traces, and the build is faster than with -g.
+asan:
+	$(MAKE) OUT=$(ASAN_OUT) STATIC= CXXFLAGS="-O1 -g1 $(SAN_FLAGS) -Wno-maybe-uninitialized" LDFLAGS="$(SAN_FLAGS)" \
+		$(ASAN_OUT)/mailjobs $(ASAN_OUT)/unit_tests
+
+# Unit tests and whole-binary tests against the sanitizer build (tests/sanitize.sh: options, leaks,
+# and a check that no process anywhere in the suite wrote a sanitizer report). CI runs a fixed
+# subset of the whole-binary tests (see tests/sanitize.sh); ASAN_CLI=all (`make torture`) runs all.
+test-asan: asan
+	tests/sanitize.sh $(abspath $(ASAN_OUT)) $(ASAN_CLI)
+
+# libFuzzer targets (tests/fuzz/NAME.cpp -> out/fuzz/bin/NAME), built with Debian's clang++
+# (libFuzzer is clang's) through the same rules: the sources they reach are compiled with
+# coverage and ASan+UBSan into out/fuzz and linked with each target. `make fuzz FUZZ_TIME=60` runs
+# each target that many seconds; `make fuzz-ci` replays the seed corpus (tests/fuzz/corpus/NAME)
+# and runs each target FUZZ_CI_TIME seconds. New inputs collect in out/fuzz/corpus, crashes in
+# out/fuzz/artifacts (tests/fuzz/run.sh).
+FUZZ_OUT := out/fuzz
+FUZZ_NAMES := $(basename $(notdir $(wildcard tests/fuzz/*.cpp)))
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_TIME ?= 60
+FUZZ_CI_TIME ?= 20
+fuzz-build:
+	$(MAKE) OUT=$(FUZZ_OUT) CXX=clang++ STATIC= CXXFLAGS="-O1 -gline-tables-only $(FUZZ_FLAGS)" \
+		$(FUZZ_NAMES:%=$(FUZZ_OUT)/bin/%)
+# The quick ones alone: make fuzz-build FUZZ_NAMES="duration tzif schedule cgi"
+# Only the layers the targets reach (commands and the CGI routes above cgi_io are not compiled).
+FUZZ_LIB_OBJS := $(filter-out $(OUT)/src/cli/% $(OUT)/src/api/%,$(OBJS)) $(OUT)/src/cli/common.o $(OUT)/src/api/cgi_io.o
+$(OUT)/libmailjobs.a: $(FUZZ_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $(FUZZ_LIB_OBJS)
+# Targets of one or two sources link just those objects (a quick build); the others link the
+# archive, from which the linker takes only what they reach. tzif.cpp compiles schedule.cpp itself
+# (its TZif reader is file-local), so it is linked without schedule.o.
+$(OUT)/bin/%: $(OUT)/tests/fuzz/%.o | $(CURL_LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) -fsanitize=fuzzer,address,undefined -o $@.tmp $(filter %.o,$^) $(filter %.a,$^) $(LIBS)
+	mv $@.tmp $@
+$(OUT)/bin/duration $(OUT)/bin/tzif: $(OUT)/src/core/duration.o
+$(OUT)/bin/schedule: $(OUT)/src/core/schedule.o $(OUT)/src/core/duration.o
+$(OUT)/bin/cgi: $(OUT)/src/api/cgi_io.o $(OUT)/src/core/text.o
+.PRECIOUS: $(OUT)/tests/fuzz/%.o
+$(OUT)/bin/mail $(OUT)/bin/now $(OUT)/bin/config: $(OUT)/libmailjobs.a
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_OUT) $(FUZZ_TIME) $(FUZZ_NAMES)
+fuzz-ci: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_OUT) $(FUZZ_CI_TIME) $(FUZZ_NAMES)
+
+# The long forms of what CI samples: every whole-binary test under the sanitizers, and long
+# fuzzing (TORTURE_FUZZ_TIME seconds per target). Other exhaustive sweeps belong here too.
+TORTURE_FUZZ_TIME ?= 600
+torture:
+	$(MAKE) test-asan ASAN_CLI=all
+	$(MAKE) fuzz FUZZ_TIME=$(TORTURE_FUZZ_TIME)
+
 unit-test: $(OUT)/unit_tests
 	$(OUT)/unit_tests
 
@@ -93,5 +155,5 @@ install: $(BIN)
 clean:
 	rm -rf $(OUT)/src $(OUT)/tests $(BIN) $(OUT)/unit_tests $(OUT)/release
 
-.PHONY: all test unit-test cli-test demo bench release install clean FORCE
--include $(OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d)
+.PHONY: asan test-asan torture fuzz-build fuzz fuzz-ci all test unit-test cli-test demo bench release install clean FORCE
+-include $(OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(wildcard $(OUT)/tests/fuzz/*.d)
