@@ -31,8 +31,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const size_t eq = line.find('=');
         if (eq == std::string::npos) continue;
         const std::string name = line.substr(0, eq);
-        for (const char* v : kVars)
-            if (name == v && line.find('\0') == std::string::npos) setenv(v, line.c_str() + eq + 1, 1);
+        // putenv with buffers of our own, not setenv: glibc keeps every value setenv was ever
+        // given (hundreds of MB over a fuzzing run); these are taken out again by unsetenv above.
+        static std::string bufs[sizeof kVars / sizeof *kVars];
+        for (size_t k = 0; k < sizeof kVars / sizeof *kVars; ++k)
+            if (name == kVars[k] && line.find('\0') == std::string::npos) {
+                unsetenv(kVars[k]);
+                bufs[k] = line;
+                putenv(&bufs[k][0]);
+            }
     }
 
     // stdin is the body (fmemopen refuses a zero-sized buffer: keep one spare byte, unread)
