@@ -46,7 +46,11 @@ std::string encode_words(const std::string& s) {
     size_t i = 0;
     while (i < s.size()) {
         size_t n = std::min<size_t>(45, s.size() - i);
-        while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) --n;
+        size_t cut = n;  // back off to the start of a UTF-8 sequence...
+        while (cut > 0 && i + cut < s.size() && (static_cast<unsigned char>(s[i + cut]) & 0xC0) == 0x80) --cut;
+        // ...unless there is none in 45 bytes (not UTF-8, e.g. a hostile Subject): split anywhere.
+        // (Backing off past 0 wrapped n around and looped forever: found by tests/fuzz/mail.)
+        if (cut > 0) n = cut;
         if (!out.empty()) out += "\n ";
         out += "=?UTF-8?B?" + base64(s.substr(i, n)) + "?=";
         i += n;

@@ -37,6 +37,20 @@ TEST_CASE("build_message: no header injection; non-ASCII encoded") {
     CHECK(mj::build_message(m).find("From: \"Back\\\\slash \\\"q\\\"\" <porter@mail.example.net>") != std::string::npos);
 }
 
+// Found by tests/fuzz/mail: more than 45 UTF-8 continuation bytes in a row (not UTF-8; a failed
+// forward's Subject comes from outside) made the encoder back off past 0 and loop forever.
+TEST_CASE("build_message: a header of stray UTF-8 continuation bytes is encoded, not a hang") {
+    auto m = mail();
+    m.subject = std::string(100, '\x84');
+    m.from.name = std::string(60, '\xBF');
+    std::string msg = mj::build_message(m);
+    std::string subject = msg.substr(msg.find("Subject: "), msg.find("\nDate:") - msg.find("Subject: "));
+    size_t words = 0;
+    for (size_t p = 0; (p = subject.find("=?UTF-8?B?", p)) != std::string::npos; ++p) ++words;
+    CHECK(words == 3);  // 45 + 45 + 10 bytes
+    CHECK(msg.find("From: =?UTF-8?B?") != std::string::npos);
+}
+
 TEST_CASE("build_message: quoted-printable keeps long lines, '=', trailing space, leading dot and UTF-8 safe") {
     auto m = mail();
     m.body = std::string(100, 'a') + "\nx = y \n.\nü\n";
