@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "jobs/registry.h"
+#include "core/text.h"  // issue 11.4: all output through one escaping place
 
 namespace mj {
 namespace {
@@ -32,7 +33,7 @@ std::string str_or(const nlohmann::json& v, const char* dash = "-") { return v.i
 
 std::string counts_text(const nlohmann::json& counts) {
     std::string s;
-    for (auto it = counts.begin(); it != counts.end(); ++it) s += (s.empty() ? "" : ", ") + it.key() + " " + it.value().dump();
+    for (auto it = counts.begin(); it != counts.end(); ++it) s += (s.empty() ? "" : ", ") + it.key() + " " + json_text(it.value());
     return s;
 }
 
@@ -74,23 +75,23 @@ std::chrono::steady_clock::time_point deadline_of(const Config& config) {
 }
 
 void print_stats(const nlohmann::json& s) {
-    std::printf("%-28s %10s %10s %10s  %-22s %s\n", "TABLE", "ROWS", "SIZE", "INDEXES", "OLDEST", "BY");
+    print("%-28s %10s %10s %10s  %-22s %s\n", "TABLE", "ROWS", "SIZE", "INDEXES", "OLDEST", "BY");
     for (const auto& t : s["tables"])
-        std::printf("%-28s %10lld %10s %10s  %-22s %s\n", t["table"].get<std::string>().c_str(),
+        print("%-28s %10lld %10s %10s  %-22s %s\n", t["table"].get<std::string>().c_str(),
                     static_cast<long long>(t["rows"].get<int64_t>()), human_bytes(t["bytes"]).c_str(),
                     human_bytes(t["indexBytes"]).c_str(), str_or(t["oldestAt"]).c_str(), str_or(t["timeColumn"], "").c_str());
-    std::printf("database %s, free pages %s, WAL %s\n", human_bytes(s["databaseBytes"]).c_str(),
+    print("database %s, free pages %s, WAL %s\n", human_bytes(s["databaseBytes"]).c_str(),
                 human_bytes(s["freeBytes"]).c_str(), human_bytes(s["walBytes"]).c_str());
 }
 
 void print_preview(const nlohmann::json& p) {
     for (const auto& j : p["jobs"]) {
-        std::printf("%-32s would delete %lld%s%s  cutoff %s%s\n", j["job"].get<std::string>().c_str(),
+        print("%-32s would delete %lld%s%s  cutoff %s%s\n", j["job"].get<std::string>().c_str(),
                     static_cast<long long>(j["total"].get<int64_t>()), j["wouldDelete"].empty() ? "" : ": ",
                     counts_text(j["wouldDelete"]).c_str(), str_or(j["cutoff"]).c_str(), j["enabled"].get<bool>() ? "" : "  (disabled)");
-        if (j.contains("error")) std::printf("%-32s error: %s\n", "", j["error"].get<std::string>().c_str());
+        if (j.contains("error")) print("%-32s error: %s\n", "", j["error"].get<std::string>().c_str());
     }
-    std::printf("total: %lld\n", static_cast<long long>(p["total"].get<int64_t>()));
+    print("total: %lld\n", static_cast<long long>(p["total"].get<int64_t>()));
 }
 
 void print_execution(const nlohmann::json& e) {
@@ -98,24 +99,24 @@ void print_execution(const nlohmann::json& e) {
     for (const auto& j : e["jobs"]) {
         std::string detail = j["reason"].is_string() ? " " + j["reason"].get<std::string>()
                            : j["error"].is_string() ? " error: " + j["error"].get<std::string>() : "";
-        std::printf("%-32s %-8s %s %lld%s%s  (%s) [run %lld]%s\n", j["job"].get<std::string>().c_str(),
+        print("%-32s %-8s %s %lld%s%s  (%s) [run %lld]%s\n", j["job"].get<std::string>().c_str(),
                     j["outcome"].get<std::string>().c_str(), dry ? "would delete" : "deleted",
                     static_cast<long long>(j["total"].get<int64_t>()), j["deleted"].empty() ? "" : ": ",
                     counts_text(j["deleted"]).c_str(), j["exitReason"].get<std::string>().c_str(),
                     static_cast<long long>(j["runId"].get<int64_t>()), detail.c_str());
     }
-    for (const auto& n : e["notStarted"]) std::printf("%-32s not started (time budget spent)\n", n.get<std::string>().c_str());
-    for (const auto& n : e["disabled"]) std::printf("%-32s disabled in jobs.ini\n", n.get<std::string>().c_str());
+    for (const auto& n : e["notStarted"]) print("%-32s not started (time budget spent)\n", n.get<std::string>().c_str());
+    for (const auto& n : e["disabled"]) print("%-32s disabled in jobs.ini\n", n.get<std::string>().c_str());
 }
 
 void print_history(const nlohmann::json& h) {
-    std::printf("%-6s %-20s %-30s %-7s %-11s %-15s %9s  %s\n", "RUN", "STARTED", "JOB", "TRIGGER", "OUTCOME", "REASON", "CHANGED", "DETAIL");
+    print("%-6s %-20s %-30s %-7s %-11s %-15s %9s  %s\n", "RUN", "STARTED", "JOB", "TRIGGER", "OUTCOME", "REASON", "CHANGED", "DETAIL");
     for (const auto& r : h["runs"]) {
         std::string detail = counts_text(r["deleted"]);
         if (r["dryRun"].get<bool>()) detail += " (dry-run)";
         if (r["reason"].is_string()) detail += " " + r["reason"].get<std::string>();
         if (r["error"].is_string()) detail += " " + r["error"].get<std::string>();
-        std::printf("%-6lld %-20s %-30s %-7s %-11s %-15s %9lld  %s\n", static_cast<long long>(r["runId"].get<int64_t>()),
+        print("%-6lld %-20s %-30s %-7s %-11s %-15s %9lld  %s\n", static_cast<long long>(r["runId"].get<int64_t>()),
                     str_or(r["startedAt"]).c_str(), r["job"].get<std::string>().c_str(), r["trigger"].get<std::string>().c_str(),
                     r["outcome"].get<std::string>().c_str(), str_or(r["exitReason"]).c_str(),
                     static_cast<long long>(r["changed"].get<int64_t>()), detail.c_str());
@@ -126,18 +127,16 @@ void print_status(const nlohmann::json& s) {
     std::string running, conflicting;
     for (const auto& r : s["runningJobs"]) running += (running.empty() ? "" : ", ") + r["job"].get<std::string>();
     for (const auto& c : s["conflictingJobsRunning"])
-        conflicting += (conflicting.empty() ? "" : ", ") + c["job"].get<std::string>() + " (blocks " + c["blocks"].dump() + ")";
-    std::printf("cleanup running:          %s\n", running.empty() ? "no" : ("yes: " + running).c_str());
-    std::printf("conflicting jobs running: %s\n", conflicting.empty() ? "no" : ("yes: " + conflicting).c_str());
+        conflicting += (conflicting.empty() ? "" : ", ") + c["job"].get<std::string>() + " (blocks " + json_text(c["blocks"]) + ")";
+    print("cleanup running:          %s\n", running.empty() ? "no" : ("yes: " + running).c_str());
+    print("conflicting jobs running: %s\n", conflicting.empty() ? "no" : ("yes: " + conflicting).c_str());
     const auto& l = s["lastRun"];
-    if (l.is_null()) std::printf("last cleanup run:         none\n");
+    if (l.is_null()) print("last cleanup run:         none\n");
     else
-        std::printf("last cleanup run:         %s %s (%s) at %s, changed %lld [run %lld]\n", l["job"].get<std::string>().c_str(),
+        print("last cleanup run:         %s %s (%s) at %s, changed %lld [run %lld]\n", l["job"].get<std::string>().c_str(),
                     l["outcome"].get<std::string>().c_str(), str_or(l["exitReason"]).c_str(), str_or(l["startedAt"]).c_str(),
                     static_cast<long long>(l["changed"].get<int64_t>()), static_cast<long long>(l["runId"].get<int64_t>()));
 }
-
-void print_json(const nlohmann::json& j) { std::printf("%s\n", j.dump(2).c_str()); }
 
 // Seed 000: `cleanup [--dry-run] [--older-than 30d]` purges delivery_log and says so in one line.
 int seed000_cleanup(const cxxopts::ParseResult& args) {
@@ -159,15 +158,15 @@ int seed000_cleanup(const cxxopts::ParseResult& args) {
     std::string when = iso_time(cutoff);  // 2026-10-19T09:46:40Z -> seed 000's "2026-10-19 09:46:40 UTC"
     when = when.substr(0, 10) + " " + when.substr(11, 8) + " UTC";
     if (args.count("json")) {
-        print_json({{"deleted_count", n}, {"dry_run", dry == DryRun::yes}, {"cutoff_date", iso_time(cutoff)},
+        print_json(nlohmann::json{{"deleted_count", n}, {"dry_run", dry == DryRun::yes}, {"cutoff_date", iso_time(cutoff)},
                     {"outcome", outcome_name(r.outcome)}, {"exit_reason", r.exit_reason}, {"run_id", r.run_id}});
     } else if (r.outcome == Outcome::skipped) {
-        std::printf("Skipped: %s\n", ex.json["jobs"][0]["reason"].get<std::string>().c_str());
+        print("Skipped: %s\n", ex.json["jobs"][0]["reason"].get<std::string>().c_str());
     } else if (r.outcome != Outcome::failed) {
-        std::printf("%s %lld delivery log records older than %s%s\n", dry == DryRun::yes ? "Would delete" : "Deleted",
+        print("%s %lld delivery log records older than %s%s\n", dry == DryRun::yes ? "Would delete" : "Deleted",
                     static_cast<long long>(n), when.c_str(), r.outcome == Outcome::more ? " (time budget spent; the next run continues)" : "");
     }
-    if (r.outcome == Outcome::failed) std::fprintf(stderr, "mailjobs: error: delivery-log-cleanup: %s\n", r.error.c_str());
+    if (r.outcome == Outcome::failed) std::fprintf(stderr, "mailjobs: error: delivery-log-cleanup: %s\n", printable(r.error).c_str());
     return exit_code_for(ex.runs, true);
 }
 

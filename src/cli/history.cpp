@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "jobs/registry.h"
+#include "core/text.h"  // issue 11.4: all output through one escaping place
 
 namespace mj {
 
@@ -35,7 +36,7 @@ int cmd_history(int argc, char** argv) {
     q.bind(2, args["limit"].as<int>());
     nlohmann::json arr = nlohmann::json::array();
     bool json = args.count("json") > 0;
-    if (!json) std::printf("%-6s %-20s %-30s %-7s %-11s %-15s %9s %9s  %s\n", "RUN", "STARTED", "JOB", "TRIGGER", "OUTCOME", "REASON", "EXAMINED", "CHANGED", "DETAIL");
+    if (!json) print("%-6s %-20s %-30s %-7s %-11s %-15s %9s %9s  %s\n", "RUN", "STARTED", "JOB", "TRIGGER", "OUTCOME", "REASON", "EXAMINED", "CHANGED", "DETAIL");
     while (q.executeStep()) {
         nlohmann::json counts = nlohmann::json::parse(q.getColumn(10).getString(), nullptr, false);
         nlohmann::json row = {{"run_id", q.getColumn(0).getInt64()}, {"job", q.getColumn(1).getString()},
@@ -48,16 +49,16 @@ int cmd_history(int argc, char** argv) {
         if (json) { arr.push_back(row); continue; }
         std::string detail;
         if (counts.is_object())
-            for (auto it = counts.begin(); it != counts.end(); ++it) detail += it.key() + "=" + it.value().dump() + " ";
+            for (auto it = counts.begin(); it != counts.end(); ++it) detail += it.key() + "=" + json_text(it.value()) + " ";
         if (row["dry_run"].get<bool>()) detail += "(dry-run) ";
         detail += row["error"].get<std::string>();
-        std::printf("%-6lld %-20s %-30s %-7s %-11s %-15s %9lld %9lld  %s\n", static_cast<long long>(row["run_id"].get<int64_t>()),
+        print("%-6lld %-20s %-30s %-7s %-11s %-15s %9lld %9lld  %s\n", static_cast<long long>(row["run_id"].get<int64_t>()),
                     iso_time(row["started_at"].get<int64_t>()).c_str(), row["job"].get<std::string>().c_str(),
                     row["trigger"].get<std::string>().c_str(), row["outcome"].get<std::string>().c_str(),
                     row["exit_reason"].get<std::string>().c_str(), static_cast<long long>(row["examined"].get<int64_t>()),
-                    static_cast<long long>(row["changed"].get<int64_t>()), detail.c_str());
+                    static_cast<long long>(row["changed"].get<int64_t>()), printable(detail).c_str());
     }
-    if (json) std::printf("%s\n", arr.dump(2).c_str());
+    if (json) print_json(arr);
     return 0;
 }
 

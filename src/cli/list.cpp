@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "jobs/registry.h"
+#include "core/text.h"  // issue 11.4: all output through one escaping place
 
 namespace mj {
 
@@ -23,7 +24,7 @@ int cmd_list(int argc, char** argv) {
 
     nlohmann::json arr = nlohmann::json::array();
     if (!args.count("json"))
-        std::printf("%-32s %-4s %-8s %-18s %-22s %s\n", "JOB", "PRIO", "ENABLED", "SCHEDULE", "LAST", "NEXT");
+        print("%-32s %-4s %-8s %-18s %-22s %s\n", "JOB", "PRIO", "ENABLED", "SCHEDULE", "LAST", "NEXT");
     for (const auto& j : job_registry()) {
         std::string s = std::string("job.") + j.name;
         const State& st = state[j.name];
@@ -39,10 +40,10 @@ int cmd_list(int argc, char** argv) {
         }
         std::string last = st.last ? st.outcome + " " + relative_time(st.last, now) : "never";
         std::string next = !enabled || sched == "off" ? "-" : st.next == 0 ? "next tick" : relative_time(st.next, now);
-        std::printf("%-32s %-4d %-8s %-18s %-22s %s\n", j.name, j.priority, enabled ? "yes" : "no", sched.c_str(),
+        print("%-32s %-4d %-8s %-18s %-22s %s\n", j.name, j.priority, enabled ? "yes" : "no", sched.c_str(),
                     last.c_str(), next.c_str());
     }
-    if (args.count("json")) std::printf("%s\n", arr.dump(2).c_str());
+    if (args.count("json")) print_json(arr);
     return 0;
 }
 

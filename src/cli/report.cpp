@@ -1,4 +1,5 @@
 #include "cli/report.h"
+#include "core/text.h"  // issue 11.4: all output through one escaping place
 
 #include <cstdio>
 
@@ -21,19 +22,19 @@ void print_run_results(const std::vector<RunResult>& results, const std::vector<
         for (size_t i = 0; i < results.size(); ++i) arr.push_back(run_result_json(results[i], jobs[i]->name));
         // A single job with its own result shape (message-cleanup's {success, deleted_count,
         // timestamp}) prints that shape, as the seed's function returns it.
-        if (results.size() == 1 && !results[0].result.empty()) std::printf("%s\n", results[0].result.dump(2).c_str());
-        else std::printf("%s\n", arr.dump(2).c_str());
+        if (results.size() == 1 && !results[0].result.empty()) print_json(results[0].result);
+        else print_json(arr);
         return;
     }
     for (size_t i = 0; i < results.size(); ++i) {
         const auto& r = results[i];
         std::string counts;
         for (const auto& [k, v] : r.counts.by_name) counts += (counts.empty() ? "" : ", ") + k + " " + std::to_string(v);
-        std::printf("%-32s %-8s %s%lld%s  (%s) %.1fs [run %lld]%s%s\n", jobs[i]->name,
+        print("%-32s %-8s %s%lld%s  (%s) %.1fs [run %lld]%s%s\n", jobs[i]->name,
                     r.exit_reason == "signal" ? "stopped" : outcome_name(r.outcome),
                     dry_run ? "would change " : "changed ", static_cast<long long>(dry_run ? r.counts.examined : r.counts.changed),
                     counts.empty() ? "" : (": " + counts).c_str(), r.exit_reason.c_str(), r.duration_ms / 1000.0,
-                    static_cast<long long>(r.run_id), r.error.empty() ? "" : " error: ", r.error.c_str());
+                    static_cast<long long>(r.run_id), r.error.empty() ? "" : " error: ", printable(r.error).c_str());
     }
 }
 

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/status.h"
 #include "jobs/registry.h"
+#include "core/text.h"  // issue 11.4: all output through one escaping place
 
 namespace mj {
 
@@ -34,13 +35,18 @@ int cmd_status(int argc, char** argv) {
             if (j["name"] == only) kept.push_back(j);
         st["jobs"] = kept;
     }
-    if (args.count("prom")) write_file_atomically(args["prom"].as<std::string>(), prom_text(st));  // issue 5
+    if (args.count("prom")) {  // issue 5; issue 11.1: never over the database, its journals, jobs.ini or the log
+        const std::string database = config.path("general", "database");
+        write_metrics_file(args["prom"].as<std::string>(), prom_text(st),
+                           {database, database + "-wal", database + "-shm", database + "-journal",
+                            config.file_found() ? config.file() : "", config.path("general", "log_file")});
+    }
     if (args.count("prom") && !args.count("json")) return 0;
     if (args.count("json")) {
-        std::printf("%s\n", st.dump(2).c_str());
+        print_json(st);
         return 0;
     }
-    std::printf("%-32s %-9s %-13s %-6s %-14s %s\n", "JOB", "STATE", "LAST", "FAILS", "LAST RUN", "NEXT");
+    print("%-32s %-9s %-13s %-6s %-14s %s\n", "JOB", "STATE", "LAST", "FAILS", "LAST RUN", "NEXT");
     for (const auto& j : st["jobs"]) {
         std::string state = j["running"].get<bool>() ? "running" : j["enabled"].get<bool>() ? "idle" : "disabled";
         std::string last = j["last_outcome"].is_null() ? "never" : j["last_outcome"].get<std::string>();
@@ -49,14 +55,14 @@ int cmd_status(int argc, char** argv) {
         std::string when = j.contains("last_finished_at") ? relative_time(j["last_finished_at"].get<int64_t>(), now) : "-";
         std::string next = j["next_due_at"].is_null() ? "next tick" : relative_time(j["next_due_at"].get<int64_t>(), now);
         if (j["next_due_at"].is_number() && j["next_due_at"].get<int64_t>() <= now) next = "due";
-        std::printf("%-32s %-9s %-13s %-6lld %-14s %s", j["name"].get<std::string>().c_str(), state.c_str(), last.c_str(),
+        print("%-32s %-9s %-13s %-6lld %-14s %s", j["name"].get<std::string>().c_str(), state.c_str(), last.c_str(),
                     static_cast<long long>(j["consecutive_failures"].get<int64_t>()), when.c_str(), next.c_str());
         if (j["running"].get<bool>())
-            std::printf("  owner %s, heartbeat %llds ago", j["owner"].get<std::string>().c_str(),
+            print("  owner %s, heartbeat %llds ago", j["owner"].get<std::string>().c_str(),
                         static_cast<long long>(j["heartbeat_age_s"].get<int64_t>()));
-        std::printf("\n");
+        print("\n");
     }
-    std::printf("%s", queue_depths_text(st["queues"]).c_str());  // issue 5
+    print("%s", queue_depths_text(st["queues"]).c_str());  // issue 5
     return 0;
 }
 

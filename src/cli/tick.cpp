@@ -8,6 +8,7 @@
 #include "cli/report.h"
 #include "core/due.h"
 #include "core/log.h"
+#include "core/text.h"
 
 namespace mj {
 
@@ -37,7 +38,7 @@ int cmd_tick(int argc, char** argv) {
             q.executeStep();
             arr.push_back(run_result_json(r, q.getColumn(0).getText()));
         }
-        std::printf("%s\n", arr.dump(2).c_str());
+        print_json(arr);  // issue 11.4: errors hold outside text
     }
     return exit_code_for(results, false);
 }

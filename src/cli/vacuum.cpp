@@ -8,6 +8,7 @@
 #include "cli/common.h"
 #include "core/error.h"
 #include "core/runner.h"
+#include "core/text.h"
 #include "jobs/registry.h"
 
 namespace mj {
@@ -40,11 +41,11 @@ int cmd_vacuum(int argc, char** argv) {
     RunResult r = run_job(*db, config, *find_job("vacuum"), ro);
     const auto& v = r.result;
     if (args.count("json")) {
-        std::printf("%s\n", v.dump(2).c_str());
+        print_json(v);
     } else if (r.outcome == Outcome::skipped) {
         std::printf("vacuum: skipped (%s)\n", r.exit_reason.c_str());
     } else if (r.outcome == Outcome::failed) {
-        std::printf("vacuum: failed: %s\n", r.error.c_str());
+        print("vacuum: failed: %s\n", printable(r.error).c_str());
     } else if (v.value("auto_vacuum", "") != "incremental") {
         std::printf("vacuum: not possible: the file has auto_vacuum = %s (%lld free pages); see README \"Disk space\"\n",
                     v.value("auto_vacuum", "").c_str(), static_cast<long long>(v.value("free_pages_before", 0)));

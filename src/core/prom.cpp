@@ -1,9 +1,12 @@
 #include "core/prom.h"
 
 #include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 
@@ -40,10 +43,26 @@ struct Family {
     }
 };
 
+// "dir/name" with dir resolved (symlinks, "..", "./"): two spellings of one place compare equal
+// even when the file itself does not exist. Unresolvable folders stay as given.
+std::string resolved_name(const std::string& path) {
+    auto slash = path.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    char buf[PATH_MAX];
+    if (!realpath(dir.c_str(), buf)) return path;
+    std::string out = buf;
+    return (out == "/" ? "" : out) + "/" + base;
+}
+
 }  // namespace
+
+const char* const kPromHeader = "# mailjobs metrics";
 
 std::string prom_text(const nlohmann::json& st) {
     Family f;
+    // A comment line to Prometheus; to write_metrics_file, the mark of a file it may replace.
+    f.text = std::string(kPromHeader) + " (written by mailjobs status --prom; replaced on every run)\n";
     // Per job: one family at a time (the format wants a family's samples together).
     auto per_job = [&](const std::string& name, const std::string& type, const std::string& help,
                        const std::function<nlohmann::json(const nlohmann::json&)>& value) {
@@ -89,18 +108,58 @@ std::string prom_text(const nlohmann::json& st) {
     return f.text;
 }
 
+void write_metrics_file(const std::string& path, const std::string& text, const std::vector<std::string>& protected_files) {
+    auto refuse = [&](const std::string& why) {
+        throw Error(kExitUsage, "refusing to write metrics to '" + path + "': " + why + "; nothing was written");
+    };
+    struct stat target {};
+    bool exists = stat(path.c_str(), &target) == 0;
+    if (!exists && errno != ENOENT) {
+        std::string reason = std::strerror(errno);
+        throw Error(kExitUsage, "cannot write '" + path + "': " + reason);
+    }
+    // By identity first: a hard link or symlink to the database has another name but the same inode.
+    // By resolved name too: the database's -wal or -journal may not exist at this moment, and a
+    // metrics file created under that name would be read by SQLite as its journal.
+    const std::string name = resolved_name(path);
+    for (const auto& p : protected_files) {
+        if (p.empty()) continue;
+        struct stat st {};
+        bool same = exists && stat(p.c_str(), &st) == 0 && st.st_dev == target.st_dev && st.st_ino == target.st_ino;
+        if (same || name == resolved_name(p)) refuse("it is " + p + ", a file mailjobs uses");
+    }
+    if (!exists) return write_file_atomically(path, text);
+    if (!S_ISREG(target.st_mode)) refuse("it exists and is not a regular file");
+    // Only a file that starts with our own header line: anything else is someone's data.
+    std::string head(std::strlen(kPromHeader), '\0');
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        std::string reason = std::strerror(errno);
+        throw Error(kExitUsage, "cannot read '" + path + "' to check it is a metrics file: " + reason);
+    }
+    ssize_t n = read(fd, &head[0], head.size());
+    close(fd);
+    if (n != static_cast<ssize_t>(head.size()) || head != kPromHeader)
+        refuse(std::string("it exists and is not a metrics file written by mailjobs (its first line is not '") + kPromHeader +
+               "'); remove it or choose another path");
+    write_file_atomically(path, text);
+}
+
 void write_file_atomically(const std::string& path, const std::string& text) {
-    std::string tmp = path + ".tmp." + std::to_string(getpid());
+    // A fresh name (O_EXCL, via mkstemp): never opens, truncates or follows anything already there.
+    std::string tmp = path + ".tmp.XXXXXX";
     auto fail = [&](const std::string& what) {
         std::string reason = std::strerror(errno);
         unlink(tmp.c_str());
         throw Error(kExitUsage, "cannot " + what + " '" + path + "': " + reason);
     };
-    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = mkstemp(&tmp[0]);
     if (fd < 0) {
         std::string reason = std::strerror(errno);
         throw Error(kExitUsage, "cannot write '" + path + "': " + reason);
     }
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    if (fchmod(fd, 0644) != 0) { close(fd); fail("write"); }  // the textfile collector may run as another user
     size_t done = 0;
     while (done < text.size()) {
         ssize_t n = write(fd, text.data() + done, text.size() - done);

@@ -37,8 +37,8 @@ expect_exit 0 mj status
 assert_contains "$OUT" "QUEUE" "text status has the queue table"
 assert_contains "$(grep '^delivery_log ' <<<"$OUT")" "3         1  " "text status queue row"
 
-# the Prometheus textfile
-echo "old contents" > var/mailjobs.prom
+# the Prometheus textfile (written, then replaced: the second run replaces its own file)
+expect_exit 0 mj status --prom var/mailjobs.prom
 expect_exit 0 mj status --prom var/mailjobs.prom
 assert_eq "$OUT" "" "--prom prints nothing"
 assert_eq "$(ls var | grep -c 'prom.tmp' || true)" 0 "no temporary file left"
@@ -48,7 +48,10 @@ text = open(sys.argv[1]).read()
 assert text.endswith("\n")
 help_, type_, seen = set(), set(), set()
 sample = re.compile(r'^(mailjobs_[a-z_]+)(\{[a-z_]+="(?:[^"\\]|\\.)*"(?:,[a-z_]+="(?:[^"\\]|\\.)*")*\})? (-?[0-9]+(?:\.[0-9]+)?)$')
+assert text.startswith("# mailjobs metrics"), "no header line"
 for line in text.splitlines():
+    if line.startswith("# mailjobs metrics"):
+        continue
     if line.startswith("# HELP "):
         help_.add(line.split()[2]); continue
     if line.startswith("# TYPE "):

@@ -12,7 +12,8 @@ rewriting that file. Keys are path prefixes, the longest match wins; default: 20
   {"/hook": {"status": 503, "body": "busy"},
    "/slow": {"delay": 30},                      # sleep before answering (a hanging receiver)
    "/moved": {"status": 302, "location": "http://example.invalid/"},
-   "/seq": {"sequence": [503, 503, 200]}}       # one status per request, the last one repeats
+   "/seq": {"sequence": [503, 503, 200]},       # one status per request, the last one repeats
+   "/raw": {"body_hex": "1b5b324aff"}}          # an answer of any bytes (not UTF-8, controls)
 With --tls-cert/--tls-key it speaks HTTPS only. Stops on SIGTERM/SIGINT.
 """
 import argparse
@@ -81,7 +82,7 @@ class Handler(BaseHTTPRequestHandler):
         delay = rule.get("delay", 0)
         if delay:
             time.sleep(delay)
-        payload = rule.get("body", "ok").encode()
+        payload = bytes.fromhex(rule["body_hex"]) if "body_hex" in rule else rule.get("body", "ok").encode()
         try:
             self.send_response(status)
             if "location" in rule:

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
+#include <vector>
 
 #include "core/error.h"
 
@@ -61,5 +63,63 @@ TEST_CASE("write_file_atomically: replaces the file; a missing folder is a usage
         CHECK(e.code == mj::kExitUsage);
         CHECK(std::string(e.what()).find("No such file or directory") != std::string::npos);
     }
+    std::system(("rm -rf " + dir).c_str());
+}
+
+namespace {
+std::string slurp(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+void spit(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+std::string refusal(const std::string& path, const std::vector<std::string>& protected_files) {
+    try {
+        mj::write_metrics_file(path, mj::prom_text({{"now", 1}, {"jobs", nlohmann::json::array()}}), protected_files);
+    } catch (const mj::Error& e) {
+        CHECK(e.code == mj::kExitUsage);
+        return e.what();
+    }
+    return "";
+}
+}  // namespace
+
+TEST_CASE("write_metrics_file: replaces only its own metrics files, never the database, its journals or jobs.ini", "[prom]") {
+    char tmpl[] = "/tmp/mj-prom-guard.XXXXXX";
+    std::string dir = mkdtemp(tmpl);
+    const std::string db = dir + "/app.db", ini = dir + "/jobs.ini", prom = dir + "/m.prom";
+    spit(db, std::string("SQLite format 3\0rows", 20));
+    spit(ini, "# mailjobs metrics, but this is jobs.ini\n[general]\n");
+    const std::vector<std::string> guarded = {db, db + "-wal", db + "-shm", db + "-journal", ini};
+
+    CHECK(mj::prom_text({{"now", 1}, {"jobs", nlohmann::json::array()}}).rfind(mj::kPromHeader, 0) == 0);
+    // a missing file is written; then it is ours and is replaced
+    CHECK(refusal(prom, guarded) == "");
+    CHECK(slurp(prom).rfind(mj::kPromHeader, 0) == 0);
+    CHECK(refusal(prom, guarded) == "");
+
+    // the database, by name, by another spelling, by a hard link and by a symlink
+    CHECK(refusal(db, guarded).find("a file mailjobs uses") != std::string::npos);
+    CHECK(refusal(dir + "/./app.db", guarded).find("a file mailjobs uses") != std::string::npos);
+    REQUIRE(link(db.c_str(), (dir + "/hard.prom").c_str()) == 0);
+    CHECK(refusal(dir + "/hard.prom", guarded).find("a file mailjobs uses") != std::string::npos);
+    REQUIRE(symlink(db.c_str(), (dir + "/soft.prom").c_str()) == 0);
+    CHECK(refusal(dir + "/soft.prom", guarded).find("a file mailjobs uses") != std::string::npos);
+    // a -wal that does not exist right now, and jobs.ini even though it starts with the header
+    CHECK(refusal(db + "-wal", guarded).find("a file mailjobs uses") != std::string::npos);
+    CHECK(access((db + "-wal").c_str(), F_OK) != 0);
+    CHECK(refusal(ini, guarded).find("a file mailjobs uses") != std::string::npos);
+    // someone else's file, an empty file, a folder
+    spit(dir + "/notes.txt", "my notes\n");
+    CHECK(refusal(dir + "/notes.txt", guarded).find("not a metrics file written by mailjobs") != std::string::npos);
+    spit(dir + "/empty.prom", "");
+    CHECK(refusal(dir + "/empty.prom", guarded).find("not a metrics file written by mailjobs") != std::string::npos);
+    CHECK(refusal(dir, guarded).find("not a regular file") != std::string::npos);
+
+    CHECK(slurp(db) == std::string("SQLite format 3\0rows", 20));
+    CHECK(slurp(ini) == "# mailjobs metrics, but this is jobs.ini\n[general]\n");
+    CHECK(slurp(dir + "/notes.txt") == "my notes\n");
+    CHECK(slurp(dir + "/empty.prom") == "");
     std::system(("rm -rf " + dir).c_str());
 }
