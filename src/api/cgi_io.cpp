@@ -1,5 +1,7 @@
 #include "api/cgi_io.h"
 
+#include "core/text.h"
+
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
@@ -73,9 +75,11 @@ CgiRequest read_cgi_request() {
     r.query = parse_query(env("QUERY_STRING"));
     std::string length = env("CONTENT_LENGTH");
     if (!length.empty()) {
-        if (length.find_first_not_of("0123456789") != std::string::npos || length.size() > 12)
-            throw HttpError(400, "bad Content-Length");
-        int64_t n = std::stoll(length);
+        if (length.find_first_not_of("0123456789") != std::string::npos) throw HttpError(400, "bad Content-Length");
+        // Well-formed but huge is "too large" (413), whatever its number of digits.
+        size_t first = length.find_first_not_of('0');
+        std::string digits = first == std::string::npos ? "0" : length.substr(first);
+        int64_t n = digits.size() > 18 ? kMaxBodyBytes + 1 : std::stoll(digits);
         if (n > kMaxBodyBytes)
             throw HttpError(413, "request body too large (" + length + " bytes; at most " + std::to_string(kMaxBodyBytes) + ")");
         r.body.resize(static_cast<size_t>(n));
@@ -85,9 +89,51 @@ CgiRequest read_cgi_request() {
     return r;
 }
 
+bool is_cgi_invocation(const std::vector<std::string>& args, const char* gateway_interface, const char* query_string) {
+    if (!gateway_interface || !*gateway_interface) return false;
+    if (args.empty()) return true;
+    std::string q = query_string ? query_string : "";
+    if (q.empty() || q.find('=') != std::string::npos) return false;  // only an ISINDEX query becomes argv
+    std::vector<std::string> words;
+    try {
+        size_t start = 0;
+        while (true) {
+            size_t plus = q.find('+', start);
+            words.push_back(percent_decode(q.substr(start, plus == std::string::npos ? std::string::npos : plus - start)));
+            if (plus == std::string::npos) break;
+            start = plus + 1;
+        }
+    } catch (const HttpError&) {
+        return false;  // a server would not have passed what it could not decode
+    }
+    return words == args;
+}
+
+nlohmann::json parse_json_body(const std::string& body) {
+    using Event = nlohmann::json::parse_event_t;
+    std::vector<std::vector<std::string>> keys;  // the keys seen so far, per open object
+    auto check = [&](int, Event event, nlohmann::json& parsed) {
+        if (event == Event::object_start) keys.emplace_back();
+        else if (event == Event::object_end) keys.pop_back();
+        else if (event == Event::key) {
+            const std::string& k = parsed.get_ref<const std::string&>();
+            for (const auto& seen : keys.back())
+                if (seen == k) throw HttpError(400, "bad JSON body: key '" + k + "' given twice");
+            keys.back().push_back(k);
+        }
+        return true;
+    };
+    try {
+        return nlohmann::json::parse(body, check);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw HttpError(400, std::string("bad JSON body: ") + e.what());
+    }
+}
+
 const char* status_text(int status) {
     switch (status) {
         case 200: return "OK";
+        case 204: return "No Content";
         case 400: return "Bad Request";
         case 401: return "Unauthorized";
         case 403: return "Forbidden";
@@ -101,13 +147,24 @@ const char* status_text(int status) {
     return "Error";
 }
 
-void write_json_response(int status, const nlohmann::json& body, const Headers& headers) {
+void write_json_response(int status, const nlohmann::json& body, const Headers& headers, bool with_body) {
+    const std::string text = json_text(body, 2) + "\n";  // issue 11.4: never fails on bytes, no raw controls
     std::string out = "Status: " + std::to_string(status) + " " + status_text(status) + "\r\n" +
                       "Content-Type: application/json\r\n"
+                      "Content-Length: " + std::to_string(text.size()) + "\r\n"
                       "Cache-Control: no-store\r\n"
                       "X-Content-Type-Options: nosniff\r\n";
     for (const auto& [name, value] : headers) out += name + ": " + value + "\r\n";
-    out += "\r\n" + body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    out += "\r\n";
+    if (with_body) out += text;
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+}
+
+void write_no_content_response(const Headers& headers) {
+    std::string out = "Status: 204 No Content\r\nCache-Control: no-store\r\n";
+    for (const auto& [name, value] : headers) out += name + ": " + value + "\r\n";
+    out += "\r\n";
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
 }

@@ -33,14 +33,33 @@ struct CgiRequest {
 };
 
 // Reads the request. A repeated or malformed query parameter is HttpError(400); a body larger
-// than kMaxBodyBytes is HttpError(413) and is not read.
+// than kMaxBodyBytes is HttpError(413) and is not read (also a Content-Length of any number of
+// digits: 13 digits is too large, not malformed); a Content-Length that is not digits is 400.
 CgiRequest read_cgi_request();
+
+// Whether this process was started by a web server as a CGI program, not from a shell that
+// happens to have GATEWAY_INTERFACE in its environment (a parent CGI script, a panel's terminal).
+// RFC 3875: the server sets GATEWAY_INTERFACE and runs the script with no arguments beyond
+// argv[0], except for an ISINDEX query (QUERY_STRING without an unencoded '='), whose '+'-separated,
+// %-decoded search words it may pass as arguments (section 4.4). So: CGI only when
+// GATEWAY_INTERFACE is set and non-empty AND `args` (argv without argv[0]) is empty or is exactly
+// those search words. `mailjobs run JOB` with GATEWAY_INTERFACE inherited is a command line.
+bool is_cgi_invocation(const std::vector<std::string>& args, const char* gateway_interface, const char* query_string);
+
+// A JSON request body: nlohmann's parser, plus a check that no object repeats a key (the parser
+// keeps the last one silently; a repeated query parameter is refused too). HttpError(400) for
+// either, with the reason.
+nlohmann::json parse_json_body(const std::string& body);
 
 // "a=1&b=x%20y" -> {a:1, b:"x y"}; HttpError(400) for a repeated name or a bad %-escape.
 std::map<std::string, std::string> parse_query(const std::string& query);
 
-// Writes one response: Status line, Content-Type: application/json, no caching, `headers`, body.
-void write_json_response(int status, const nlohmann::json& body, const Headers& headers = {});
+// Writes one response: Status line, Content-Type: application/json, Content-Length, no caching,
+// `headers`, body. with_body = false (HEAD): the same status and headers, Content-Length included,
+// and no body.
+void write_json_response(int status, const nlohmann::json& body, const Headers& headers = {}, bool with_body = true);
+// 204 No Content with `headers` (OPTIONS: Allow).
+void write_no_content_response(const Headers& headers);
 
 const char* status_text(int status);
 

@@ -2,6 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <string>
+#include <vector>
+
 TEST_CASE("parse_query: names, values, escapes and errors") {
     SECTION("plain pairs, + and %-escapes") {
         auto q = mj::parse_query("olderThan=30d&job=session-cleanup&note=a+b%2Fc&flag");
@@ -46,5 +50,66 @@ TEST_CASE("same_secret: equal only for identical strings of any length") {
 }
 
 TEST_CASE("status_text covers every status the API answers") {
-    for (int s : {200, 400, 401, 403, 404, 405, 409, 413, 500, 503}) CHECK(std::string(mj::status_text(s)) != "Error");
+    for (int s : {200, 204, 400, 401, 403, 404, 405, 409, 413, 500, 503}) CHECK(std::string(mj::status_text(s)) != "Error");
+}
+
+TEST_CASE("is_cgi_invocation: GATEWAY_INTERFACE and no arguments, or exactly an ISINDEX query's words", "[cgi]") {
+    using V = std::vector<std::string>;
+    CHECK(mj::is_cgi_invocation({}, "CGI/1.1", nullptr));
+    CHECK(mj::is_cgi_invocation({}, "CGI/1.1", "olderThan=30d"));
+    CHECK_FALSE(mj::is_cgi_invocation({}, nullptr, nullptr));
+    CHECK_FALSE(mj::is_cgi_invocation({}, "", nullptr));
+    // inherited from a parent process: a command line stays a command line
+    CHECK_FALSE(mj::is_cgi_invocation(V{"run", "session-cleanup"}, "CGI/1.1", nullptr));
+    CHECK_FALSE(mj::is_cgi_invocation(V{"status"}, "CGI/1.1", "job=x"));
+    CHECK_FALSE(mj::is_cgi_invocation(V{"status"}, "CGI/1.1", "other"));
+    // RFC 3875 4.4: a query without '=' may arrive as argv, split at '+' and %-decoded
+    CHECK(mj::is_cgi_invocation(V{"status"}, "CGI/1.1", "status"));
+    CHECK(mj::is_cgi_invocation(V{"a b", "c"}, "CGI/1.1", "a%20b+c"));
+    CHECK_FALSE(mj::is_cgi_invocation(V{"a"}, "CGI/1.1", "a+b"));
+    CHECK_FALSE(mj::is_cgi_invocation(V{"%zz"}, "CGI/1.1", "%zz"));
+}
+
+TEST_CASE("parse_json_body: a key given twice is 400, at any depth; bad JSON is 400", "[cgi]") {
+    CHECK(mj::parse_json_body(R"({"job": "a", "dryRun": true})")["job"] == "a");
+    CHECK(mj::parse_json_body(R"({"a": {"x": 1}, "b": {"x": 2}})")["b"]["x"] == 2);  // same key in two objects
+    auto status_of = [](const std::string& body, std::string* what) {
+        try {
+            mj::parse_json_body(body);
+        } catch (const mj::HttpError& e) {
+            *what = e.what();
+            return e.status;
+        }
+        return 200;
+    };
+    std::string what;
+    CHECK(status_of(R"({"job": "session-cleanup", "job": "magic-link-expiry"})", &what) == 400);
+    CHECK(what == "bad JSON body: key 'job' given twice");
+    CHECK(status_of(R"({"a": {"x": 1, "x": 2}})", &what) == 400);
+    CHECK(what.find("key 'x' given twice") != std::string::npos);
+    CHECK(status_of(R"({"job": )", &what) == 400);
+    CHECK(what.find("bad JSON body") != std::string::npos);
+}
+
+TEST_CASE("read_cgi_request: Content-Length of any size is 413, not digits is 400", "[cgi]") {
+    setenv("REQUEST_METHOD", "POST", 1);
+    unsetenv("QUERY_STRING");
+    auto status_for = [](const char* length) {
+        setenv("CONTENT_LENGTH", length, 1);
+        try {
+            mj::read_cgi_request();
+        } catch (const mj::HttpError& e) {
+            return e.status;
+        }
+        return 200;
+    };
+    CHECK(status_for("65537") == 413);
+    CHECK(status_for("1000000000000") == 413);        // 13 digits
+    CHECK(status_for("99999999999999999999999") == 413);
+    CHECK(status_for("12a") == 400);
+    CHECK(status_for("-1") == 400);
+    CHECK(status_for("0") == 200);
+    CHECK(status_for("000") == 200);
+    unsetenv("CONTENT_LENGTH");
+    unsetenv("REQUEST_METHOD");
 }
