@@ -81,22 +81,89 @@ std::unique_ptr<Db> open_database(const Config& config) {
     return Db::open(path, busy_ms);
 }
 
+void check_policies_read_only(const Config& config) {
+    std::string note;
+    const std::string path = config.path("general", "database");
+    auto problems = check_operator_policies_read_only(path, config, config.duration("general", "busy_timeout") * 1000, &note);
+    if (!note.empty()) std::fprintf(stderr, "mailjobs: note: %s\n", note.c_str());
+    require_valid_policies(problems);
+}
+
+namespace {
+
+// Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
+int64_t days_from_civil(int64_t y, int m, int d) {
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const int64_t yoe = y - era * 400;
+    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int days_in_month(int y, int m) {
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+}  // namespace
+
+// Exactly: unix seconds, or YYYY-MM-DD[(T| )HH:MM[:SS][Z|+HH:MM|-HH:MM]]; no offset means UTC.
+// Every field is checked (2026-02-31 is refused, not rolled over) and the instant must lie in
+// [1970-01-01, 2100-01-01): a fixed window, not one relative to the real clock, so a test's
+// --now never expires, and a typo (99999999999) cannot queue a notice for the year 5138.
 int64_t parse_now(const std::string& text) {
-    bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-    if (digits) return std::stoll(text);
-    std::tm tm{};
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-    char tail[8] = {};
-    int n = std::sscanf(text.c_str(), "%4d-%2d-%2d%*[T ]%2d:%2d:%2d%7s", &y, &mo, &d, &h, &mi, &s, tail);
-    if (n < 3 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || (tail[0] && std::string(tail) != "Z"))
-        throw Error(kExitUsage, "bad --now '" + text + "': use unix seconds or 2026-11-23T10:00:00Z (UTC)");
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = s;
-    return static_cast<int64_t>(timegm(&tm));
+    constexpr int64_t kMax = 4102444800;  // 2100-01-01T00:00:00Z
+    auto bad = [&](const std::string& why) {
+        return Error(kExitUsage, "bad --now '" + text + "': " + why +
+                                     " (use unix seconds or an ISO 8601 UTC time such as 2026-11-23, 2026-11-23T10:00:00Z or "
+                                     "2026-11-23T10:00+01:00, between 1970 and 2099)");
+    };
+    const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+    if (digits) {
+        if (text.size() > 10) throw bad("out of range");
+        int64_t t = std::stoll(text);
+        if (t >= kMax) throw bad("out of range");
+        return t;
+    }
+    size_t i = 0;
+    auto number = [&](size_t width, int* out) {
+        if (i + width > text.size()) return false;
+        int v = 0;
+        for (size_t k = 0; k < width; ++k) {
+            char c = text[i + k];
+            if (c < '0' || c > '9') return false;
+            v = v * 10 + (c - '0');
+        }
+        i += width;
+        *out = v;
+        return true;
+    };
+    auto expect = [&](char c) {
+        if (i < text.size() && text[i] == c) return ++i, true;
+        return false;
+    };
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, off_h = 0, off_m = 0, sign = 0;
+    if (!number(4, &y) || !expect('-') || !number(2, &mo) || !expect('-') || !number(2, &d)) throw bad("not a date");
+    if (mo < 1 || mo > 12) throw bad("no month " + std::to_string(mo));
+    if (d < 1 || d > days_in_month(y, mo)) throw bad("no day " + std::to_string(d) + " in that month");
+    if (i < text.size()) {
+        if (!(expect('T') || expect(' '))) throw bad("unexpected text after the date");
+        if (!number(2, &h) || !expect(':') || !number(2, &mi)) throw bad("expected HH:MM after the date");
+        if (expect(':') && !number(2, &sec)) throw bad("expected two digits of seconds");
+        if (h > 23 || mi > 59 || sec > 59) throw bad("no such time of day");
+        if (expect('Z')) {
+        } else if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+            sign = text[i++] == '+' ? 1 : -1;
+            if (!number(2, &off_h) || !expect(':') || !number(2, &off_m) || off_h > 18 || off_m > 59)
+                throw bad("expected a UTC offset such as +01:00");
+        }
+        if (i != text.size()) throw bad("unexpected text after the time");
+    }
+    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - sign * (off_h * 3600 + off_m * 60);
+    if (t < 0 || t >= kMax) throw bad("out of range");
+    return t;
 }
 
 int64_t now_from(const cxxopts::ParseResult& args) {

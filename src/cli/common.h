@@ -24,7 +24,14 @@ Config load_config(const cxxopts::ParseResult& args, std::vector<std::string> ex
 
 std::unique_ptr<Db> open_database(const Config& config);
 
-// --now: unix seconds, "2026-11-23", "2026-11-23T10:00", "2026-11-23T10:00:00Z" (UTC). Default: the clock.
+// For `mailjobs config`: the [retention.NAME] problems open_database would refuse (exit 2, all
+// listed), found with the database opened read-only and never created; a note on stderr says
+// when the file could not be checked or does not exist yet.
+void check_policies_read_only(const Config& config);
+
+// --now: unix seconds or ISO 8601: "2026-11-23", "2026-11-23T10:00", "2026-11-23 10:00:00Z",
+// "2026-11-23T10:00:00+01:00" (no offset = UTC), between 1970 and 2099; anything else is
+// Error(kExitUsage). Default: the clock.
 int64_t parse_now(const std::string& text);
 int64_t now_from(const cxxopts::ParseResult& args);
 

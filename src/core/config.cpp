@@ -77,7 +77,39 @@ struct ParseState {
     size_t pos = 0;
     std::map<std::string, int> seen;  // "section\nkey" -> line
     std::map<std::string, bool> reported_sections;
+    std::map<std::string, std::string>* section_where = nullptr;
 };
+
+// Values end up in `mailjobs config --json`, the log and SQL text: bytes that are not UTF-8 would
+// break the first (nlohmann::json refuses them) and garble the others, so they are refused at load.
+bool valid_utf8(const std::string& s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        size_t n;
+        uint32_t cp;
+        if ((c & 0xe0) == 0xc0) n = 1, cp = c & 0x1f;
+        else if ((c & 0xf0) == 0xe0) n = 2, cp = c & 0x0f;
+        else if ((c & 0xf8) == 0xf0) n = 3, cp = c & 0x07;
+        else return false;
+        if (i + n >= s.size()) return false;  // truncated sequence
+        for (size_t k = 1; k <= n; ++k) {
+            const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xc0) != 0x80) return false;
+            cp = (cp << 6) | (cc & 0x3f);
+        }
+        // overlong forms, UTF-16 surrogates, beyond U+10FFFF
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += n + 1;
+    }
+    return true;
+}
 
 void add_section(std::map<std::string, std::map<std::string, Value>>& values, const std::string& section,
                  const std::vector<JobDefaults>* jobs) {
@@ -160,7 +192,14 @@ int on_ini_entry(void* user, const char* section_c, const char* name_c, const ch
     auto& values = *st->values;
     if (!values.count(section)) {
         if (section.rfind("retention.", 0) == 0 && section.size() > 10) {
+            if (!valid_utf8(section)) {
+                if (!st->reported_sections[section])
+                    st->problems->push_back({st->file + ":" + std::to_string(st->section_line), "section name is not valid UTF-8"});
+                st->reported_sections[section] = true;
+                return 1;
+            }
             add_section(values, section, nullptr);
+            (*st->section_where)[section] = st->file + ":" + std::to_string(st->section_line);
         } else {
             if (!st->reported_sections[section]) {
                 st->reported_sections[section] = true;
@@ -209,7 +248,61 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
     return best;
 }
 
+namespace {
+
+// The range of a key's values (see KeyDef::min/max). The defaults keep every value far from
+// overflowing the arithmetic it meets (now - age, seconds * 1000 as an int of milliseconds...).
+std::string range_problem(const KeyDef& def, const std::string& text) {
+    auto lo_hi = [&](int64_t lo, int64_t hi) { return std::make_pair(def.min >= 0 ? def.min : lo, def.max >= 0 ? def.max : hi); };
+    auto duration_in_range = [&](const std::string& item) -> std::string {
+        auto [lo, hi] = lo_hi(1, 36500LL * 86400);
+        auto v = parse_duration(item, nullptr);
+        if (!v) return "";
+        if (*v > hi) return "'" + item + "' is too long (at most " + format_duration(hi) + ")";
+        if (*v < lo) return "'" + item + "' is too short (at least " + format_duration(lo) + ")";
+        return "";
+    };
+    switch (def.type) {
+        case KeyType::integer: {
+            auto [lo, hi] = lo_hi(0, 1000000000);
+            int64_t v = std::stoll(text);  // validated: 1..15 digits
+            if (v < lo || v > hi) return "'" + text + "' is out of range (" + std::to_string(lo) + ".." + std::to_string(hi) + ")";
+            return "";
+        }
+        case KeyType::duration:
+            return duration_in_range(text);
+        case KeyType::durations: {
+            std::string item;
+            for (char ch : text + ",") {
+                if (ch != ',') {
+                    if (ch != ' ') item += ch;
+                    continue;
+                }
+                if (item.empty()) continue;
+                std::string why = duration_in_range(item);
+                if (!why.empty()) return why;
+                item.clear();
+            }
+            return "";
+        }
+        default:
+            return "";
+    }
+}
+
+std::string validate_type(const KeyDef& def, const std::string& text);
+
+}  // namespace
+
 std::string validate_value(const KeyDef& def, const std::string& text) {
+    if (!valid_utf8(text)) return "value is not valid UTF-8";
+    std::string why = validate_type(def, text);
+    return why.empty() ? range_problem(def, text) : why;
+}
+
+namespace {
+
+std::string validate_type(const KeyDef& def, const std::string& text) {
     std::string err;
     switch (def.type) {
         case KeyType::string:
@@ -272,6 +365,8 @@ std::string validate_value(const KeyDef& def, const std::string& text) {
     return "";
 }
 
+}  // namespace
+
 Config Config::load(const LoadOptions& options, std::vector<ConfigProblem>* problems) {
     Config c;
     // 1. built-in defaults for every known section
@@ -308,6 +403,7 @@ Config Config::load(const LoadOptions& options, std::vector<ConfigProblem>* prob
     st.problems = problems;
     st.known_sections = &known_sections;
     st.file = file;
+    st.section_where = &c.section_where_;
     // Only a file that does not exist at all (not even as a dangling symlink) means "no jobs.ini":
     // the implicit ./jobs.ini of a cron line that exists but cannot be read, or is a folder, must
     // stop the run (exit 2). Falling back to defaults there would create a fresh empty database
@@ -372,7 +468,7 @@ Config Config::load(const LoadOptions& options, std::vector<ConfigProblem>* prob
     for (const auto& s : c.retention_sections())
         for (const char* required : {"table", "time_column", "older_than"})
             if (c.values_[s][required].text.empty())
-                problems->push_back({c.file_, "[" + s + "] needs '" + required + "'"});
+                problems->push_back({c.section_where_.count(s) ? c.section_where_[s] : c.file_, "[" + s + "] needs '" + required + "'"});
     return c;
 }
 

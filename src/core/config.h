@@ -26,6 +26,11 @@ struct KeyDef {
     const char* def;       // default as text; "" = unset. For job.* "schedule" the registry default.
     const char* help;      // one line, used by `mailjobs config --help` and jobs.ini.sample check
     const char* choices = nullptr;  // for KeyType::choice: "a|b|c"
+    // Range checked at load, in the key's unit (seconds for durations and each item of a list of
+    // durations, the number itself for integers); -1 = the type's default range: integers
+    // 0..1e9, durations 1s..36500d.
+    int64_t min = -1;
+    int64_t max = -1;
 };
 
 // The table (config_keys.cpp).
@@ -82,6 +87,7 @@ private:
     std::string file_;
     std::string base_dir_;
     bool file_found_ = false;
+    std::map<std::string, std::string> section_where_;  // "retention.NAME" -> "jobs.ini:LINE" of its header
     std::map<std::string, std::map<std::string, Value>> values_;
 };
 

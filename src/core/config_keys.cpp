@@ -1,6 +1,8 @@
 // The one table of configuration keys. Parsing, validation, environment names, `mailjobs config`
 // and the jobs.ini.sample check (tests/unit/config_keys_test.cpp) all read it; add a key here and
 // nowhere else. Durations are always positive ("0" is rejected), so "off" is spelled with a boolean.
+// The two numbers at the end of some rows are that key's range (KeyDef::min/max, checked at load);
+// other rows get their type's default range.
 #include "core/config.h"
 
 namespace mj {
@@ -13,18 +15,18 @@ const std::vector<KeyDef>& config_keys() {
         {"general", "log_file", T::path, "var/mailjobs.log", "JSON Lines log file (relative to jobs.ini); \"-\" = stderr"},
         {"general", "log_format", T::choice, "auto", "auto (readable on a terminal, JSON otherwise), json or text", "auto|json|text"},
         {"general", "log_level", T::choice, "info", "least important level written", "debug|info|warn|error"},
-        {"general", "time_budget", T::duration, "120s", "wall-clock budget of one tick or run; jobs stop between batches when it is spent"},
+        {"general", "time_budget", T::duration, "120s", "wall-clock budget of one tick or run; jobs stop between batches when it is spent", nullptr, 1, 86400},
         {"general", "timezone", T::timezone, "UTC", "timezone of cron expressions in schedules (UTC or an IANA name)"},
-        {"general", "busy_timeout", T::duration, "5s", "how long a write waits for the application's lock before giving up"},
-        {"general", "lease_grace", T::duration, "60s", "a job lease expires this long after the budget if its owner stops renewing it"},
+        {"general", "busy_timeout", T::duration, "5s", "how long a write waits for the application's lock before giving up", nullptr, 1, 3600},
+        {"general", "lease_grace", T::duration, "60s", "a job lease expires this long after the budget if its owner stops renewing it", nullptr, 1, 86400},
         {"general", "mode", T::choice, "cron", "cron: `tick` runs due jobs; worker: `tick` does nothing, `mailjobs worker` runs them", "cron|worker"},
-        {"general", "worker_interval", T::duration, "60s", "how often `mailjobs worker` looks for due jobs"},
+        {"general", "worker_interval", T::duration, "60s", "how often `mailjobs worker` looks for due jobs", nullptr, 1, 86400},
         {"general", "max_transaction", T::duration, "1s", "upper bound for the adaptive batch size: a purge transaction stays well below this"},
 
         // [job.NAME]: every job
         {"job.*", "enabled", T::boolean, "true", "run this job when it is due"},
         {"job.*", "schedule", T::schedule, "", "when the job is due: 'every 6h', a 5-field cron expression, @hourly, @daily, 'off'"},
-        {"job.*", "batch_size", T::integer, "1000", "rows per batch (one short write transaction per batch)"},
+        {"job.*", "batch_size", T::integer, "1000", "rows per batch (one short write transaction per batch)", nullptr, 1, 1000000},
 
         // [job.session-cleanup] (BJ-19)
         {"job.session-cleanup", "older_than", T::duration, "1d", "delete sessions this long after their absolute expiry"},
@@ -41,20 +43,21 @@ const std::vector<KeyDef>& config_keys() {
         {"job.spam-quarantine-expiry", "older_than", T::duration, "30d", "delete quarantined spam this long after quarantined_at (no warning)"},
         {"job.spam-quarantine-expiry", "spool_dir", T::path, "var/spool", "folder of relative spam_quarantine.spool_path values; files go after their row"},
         // [job.notification-cleanup] (seed 004)
-        {"job.notification-cleanup", "max_per_user", T::integer, "1000", "users with more live (not soft-deleted) notifications than this are capped"},
+        {"job.notification-cleanup", "max_per_user", T::integer, "1000", "users with more live (not soft-deleted) notifications than this are capped", nullptr, 1, 1000000000},
         {"job.notification-cleanup", "keep_newest", T::integer, "100", "a capped user's newest notifications always stay, read or not"},
         {"job.notification-cleanup", "hard_delete_after", T::duration, "30d", "soft-deleted notifications are deleted for good this long after deleted_at"},
         // [job.job-history-cleanup]
         {"job.job-history-cleanup", "older_than", T::duration, "90d", "delete job_runs, job_attempts, operator_alerts, send_quota, dns_checks older than this (the newest run of each job stays)"},
         // [job.vacuum]
-        {"job.vacuum", "pages_per_step", T::integer, "256", "free pages returned to the file system per short transaction (fewer when a step takes over ~20 ms)"},
+        {"job.vacuum", "pages_per_step", T::integer, "256", "free pages returned to the file system per short transaction (fewer when a step takes over ~20 ms)", nullptr, 1, 1000000},
         // [retention.NAME]: operators' own policies, run by the job retention-policies
         {"retention.*", "table", T::string, "", "table to purge (required); checked against the database"},
         {"retention.*", "time_column", T::string, "", "INTEGER unix-seconds column of that table (required)"},
         {"retention.*", "older_than", T::duration, "", "rows whose time_column is older than this go (required)"},
         {"retention.*", "where", T::string, "", "optional SQL condition the rows must also meet, e.g. status = 'sent'"},
-        {"retention.*", "batch_size", T::integer, "1000", "rows of the first batch; later batches adapt to ~20 ms"},
+        {"retention.*", "batch_size", T::integer, "1000", "rows of the first batch; later batches adapt to ~20 ms", nullptr, 1, 1000000},
         {"retention.*", "enabled", T::boolean, "true", "false = keep the policy but do not run it"},
+        {"retention.*", "allow_protected_table", T::boolean, "false", "let this policy purge a table of mailjobs' own schema (users, audit_logs, job_runs, ...), bypassing its job's rules"},
         // --- retention keys B (issue 4) ---
         // [job.overflow-hold-expiry] (BJ-04)
         {"job.overflow-hold-expiry", "older_than", T::duration, "30d", "purge held mail this long after held_at (and never before its warning is warn_before old)"},
@@ -77,48 +80,48 @@ const std::vector<KeyDef>& config_keys() {
         // --- cleanup API keys (issue 4) ---
         {"api", "token", T::string, "", "bearer token of the CGI API (16+ characters); unset (and no token_file) = API off"},
         {"api", "token_file", T::path, "", "file whose first line is the token, outside public_html (relative to jobs.ini); wins over token"},
-        {"api", "time_budget", T::duration, "25s", "time budget of POST /cleanup/execute; keep it below the web server's CGI timeout"},
+        {"api", "time_budget", T::duration, "25s", "time budget of POST /cleanup/execute; keep it below the web server's CGI timeout", nullptr, 1, 86400},
         // --- delivery keys (issue 5) ---
         {"general", "ca_bundle", T::path, "", "CA certificates for TLS (SMTP STARTTLS/smtps, HTTPS); empty = auto-detect the cPanel (AlmaLinux/CentOS) or Debian bundle"},
         {"mail", "transport", T::choice, "sendmail", "how mail leaves: sendmail (cPanel), smtp, smtps (implicit TLS) or maildir (files, for trying things out)", "sendmail|smtp|smtps|maildir"},
         {"mail", "sendmail_command", T::string, "/usr/sbin/sendmail -t -i", "sendmail program and arguments, split on spaces, run without a shell"},
         {"mail", "smtp_host", T::string, "", "SMTP server for transport = smtp or smtps"},
-        {"mail", "smtp_port", T::integer, "0", "SMTP port; 0 = 587 for smtp, 465 for smtps"},
+        {"mail", "smtp_port", T::integer, "0", "SMTP port; 0 = 587 for smtp, 465 for smtps", nullptr, 0, 65535},
         {"mail", "smtp_username", T::string, "", "SMTP AUTH user name; empty = no AUTH"},
         {"mail", "smtp_password", T::string, "", "SMTP AUTH password (prefer smtp_password_file)"},
         {"mail", "smtp_password_file", T::path, "", "file whose first line is the SMTP AUTH password (chmod 600)"},
         {"mail", "smtp_starttls", T::choice, "required", "STARTTLS for transport = smtp: required, opportunistic or off", "required|opportunistic|off"},
         {"mail", "smtp_reuse_connection", T::boolean, "true", "keep one SMTP connection open for a whole batch (false: one connection per message)"},
-        {"mail", "connect_timeout", T::duration, "10s", "how long to wait for the SMTP server to accept the connection"},
-        {"mail", "timeout", T::duration, "60s", "longest time one message may take (SMTP transaction or sendmail run)"},
+        {"mail", "connect_timeout", T::duration, "10s", "how long to wait for the SMTP server to accept the connection", nullptr, 1, 3600},
+        {"mail", "timeout", T::duration, "60s", "longest time one message may take (SMTP transaction or sendmail run)", nullptr, 1, 3600},
         {"mail", "maildir_path", T::path, "var/maildir", "folder for transport = maildir (tmp/, new/, cur/ are created)"},
-        {"mail", "max_message_bytes", T::integer, "26214400", "larger messages fail permanently, unsent (25 MiB)"},
+        {"mail", "max_message_bytes", T::integer, "26214400", "larger messages fail permanently, unsent (25 MiB)", nullptr, 1, 4294967296},
         {"mail", "from_address", T::string, "", "sender address of notices (envelope and From:); required once a notice is queued"},
         {"mail", "porter_name", T::string, "Porter", "display name of the default persona (porter)"},
         {"mail", "porter_address", T::string, "", "From: address of porter notices; empty = from_address"},
         {"mail", "personas", T::list, "overflow_hold=Overflow Hold", "other personas: NAME=Display Name or NAME=Display Name <address>, comma-separated"},
         {"job.forward-retry", "retry_schedule", T::durations, "1h,6h,24h,48h", "retries after the first failure; after the last one the forward fails for good"},
-        {"job.forward-retry", "claim_ttl", T::duration, "10m", "a claimed message returns to the queue this long after a run that died holding it"},
-        {"job.forward-retry", "batch_size", T::integer, "50", "messages claimed per batch (one connection per batch)"},
+        {"job.forward-retry", "claim_ttl", T::duration, "10m", "a claimed message returns to the queue this long after a run that died holding it", nullptr, 60, 604800},
+        {"job.forward-retry", "batch_size", T::integer, "50", "messages claimed per batch (one connection per batch)", nullptr, 1, 1000000},
         {"job.forward-retry", "spool_dir", T::path, "var/spool", "folder that relative failed_emails.spool_path values are in"},
-        {"job.notification-delivery", "hourly_cap", T::integer, "100", "notices sent per clock hour at most, across runs (cPanel limits e-mails per domain per hour)"},
+        {"job.notification-delivery", "hourly_cap", T::integer, "100", "notices sent per clock hour at most, across runs (cPanel limits e-mails per domain per hour)", nullptr, 1, 1000000},
         {"job.notification-delivery", "digest", T::boolean, "false", "fold the queued notices of one user into one e-mail"},
         {"job.notification-delivery", "retry_schedule", T::durations, "5m,30m,2h,6h", "waits after each transient failure; after the last one the notice fails for good"},
-        {"job.notification-delivery", "claim_ttl", T::duration, "10m", "a claimed notice returns to the queue this long after a run that died holding it"},
-        {"job.notification-delivery", "batch_size", T::integer, "50", "notices claimed per batch (one connection per batch)"},
+        {"job.notification-delivery", "claim_ttl", T::duration, "10m", "a claimed notice returns to the queue this long after a run that died holding it", nullptr, 60, 604800},
+        {"job.notification-delivery", "batch_size", T::integer, "50", "notices claimed per batch (one connection per batch)", nullptr, 1, 1000000},
         // --- monitoring keys (issue 5) ---
-        {"http", "connect_timeout", T::duration, "5s", "how long an HTTP request (webhook, alert, ping) waits for the connection"},
-        {"http", "timeout", T::duration, "15s", "longest time one webhook POST may take; a slower receiver is a transient failure"},
+        {"http", "connect_timeout", T::duration, "5s", "how long an HTTP request (webhook, alert, ping) waits for the connection", nullptr, 1, 3600},
+        {"http", "timeout", T::duration, "15s", "longest time one webhook POST may take; a slower receiver is a transient failure", nullptr, 1, 3600},
         {"http", "allow_private_addresses", T::boolean, "false", "let user webhooks reach loopback, private and link-local addresses (off: such a URL fails permanently)"},
         {"job.webhook-retry", "retry_schedule", T::durations, "1m,5m,30m,2h", "waits after each failed attempt; after the last one the delivery is permanently_failed"},
-        {"job.webhook-retry", "batch_size", T::integer, "100", "due deliveries read per batch (each is claimed on its own before its POST)"},
+        {"job.webhook-retry", "batch_size", T::integer, "100", "due deliveries read per batch (each is claimed on its own before its POST)", nullptr, 1, 1000000},
         {"job.*", "ping_url", T::url, "", "healthchecks.io-style ping URL: <url>/start, <url> on success, <url>/<exit status> on failure; empty = no pings"},
-        {"alerts", "failure_threshold", T::integer, "3", "alert the operator after this many consecutive failed runs of a job (once, and once on recovery); 0 = never"},
+        {"alerts", "failure_threshold", T::integer, "3", "alert the operator after this many consecutive failed runs of a job (once, and once on recovery); 0 = never", nullptr, 0, 1000000},
         {"alerts", "email", T::string, "", "operator address for alerts (sent through [mail] from persona 'operator'); empty = no alert e-mail"},
         {"alerts", "webhook_url", T::url, "", "URL that receives alerts as a JSON POST (Slack-compatible 'text' field); empty = no alert webhook"},
         {"alerts", "webhook_secret", T::string, "", "HMAC-SHA256 key for the alert webhook's X-Mailjobs-Signature; empty = unsigned"},
-        {"alerts", "timeout", T::duration, "10s", "longest time the alert webhook POST may take (alert e-mail uses [mail] timeout); a failed alert never fails the job"},
-        {"alerts", "ping_timeout", T::duration, "5s", "longest time one monitoring ping may take; a failed ping never fails the job"},
+        {"alerts", "timeout", T::duration, "10s", "longest time the alert webhook POST may take (alert e-mail uses [mail] timeout); a failed alert never fails the job", nullptr, 1, 3600},
+        {"alerts", "ping_timeout", T::duration, "5s", "longest time one monitoring ping may take; a failed ping never fails the job", nullptr, 1, 3600},
     };
     return table;
 }

@@ -531,6 +531,16 @@ std::optional<Schedule> Schedule::parse(const std::string& text, std::string* er
     // Vixie cron decides "restricted" by the first character, so "*/2" counts as unrestricted.
     s.dom_star_ = tok[2][0] == '*';
     s.dow_star_ = tok[4][0] == '*';
+    // Refuse an expression no day ever matches ("0 0 31 2 *", "0 0 30 2 *"): it would be accepted
+    // and silently never run. Every field has a value, so it is due iff some day matches, and the
+    // Gregorian calendar repeats its (weekday, leap year) combinations within any 28 years that do
+    // not cross a skipped century leap day: 2001-2028 has every date on every weekday.
+    bool some_day = false;
+    for (int64_t y = 2001; y <= 2028 && !some_day; ++y)
+        for (int m = 1; m <= 12 && !some_day; ++m)
+            if (s.month_bits_ >> m & 1)
+                for (int d = 1; d <= days_in_month(y, m) && !some_day; ++d) some_day = s.day_matches(y, m, d);
+    if (!some_day) return fail("schedule '" + text + "' is never due: no date has that day of the month in those months");
     return s;
 }
 

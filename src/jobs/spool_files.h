@@ -18,8 +18,9 @@ namespace mj {
 
 class SpoolFiles {
 public:
-    // dir: the folder relative spool_path values are relative to ("" = leave relative ones alone).
-    // A path with a ".." component is never followed.
+    // dir: the folder relative spool_path values are relative to. Only files inside it (after
+    // resolving symlinks of their folder) are deleted; absolute paths elsewhere, ".." components
+    // and everything when dir is "" are refused with a warning (the file stays).
     SpoolFiles(JobContext& ctx, std::string dir) : ctx_(ctx), dir_(std::move(dir)) {}
     void collect(const std::string& table, const std::vector<int64_t>& ids);
     void remove_committed();

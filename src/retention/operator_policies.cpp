@@ -17,10 +17,30 @@ std::string lower(std::string s) {
     return s;
 }
 
-// Tables mailjobs needs in order to run at all (leases, schedule state) and SQLite's own.
+// Tables mailjobs needs in order to run at all (leases, schedule state) and SQLite's own: never.
 bool reserved_table(const std::string& name) {
     std::string n = lower(name);
     return n.rfind("sqlite_", 0) == 0 || n == "job_locks" || n == "job_state";
+}
+
+// Every table of mailjobs' schema (the tables its migrations create: users, audit_logs, job_runs,
+// the mail and log tables...) has rules of its own, kept by the job that owns it (critical audit
+// rows for 7 years, the newest run of each job, forwards still scheduled for retry...). A policy
+// would bypass them, so it needs allow_protected_table = true. Application tables (app_*, or any
+// other table mailjobs did not create) are the intended use and stay allowed, as do the tables
+// share/schema.md ("Retention at a glance") leaves to an operator policy.
+bool protected_table(const std::string& name) {
+    static const std::vector<std::string> own = [] {
+        SQLite::Database fresh(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        for (const auto& m : migrations()) fresh.exec(m.sql);
+        std::vector<std::string> out;
+        SQLite::Statement q(fresh, "SELECT lower(name) FROM sqlite_master WHERE type = 'table'");
+        while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+        return out;
+    }();
+    const std::string n = lower(name);
+    if (n == "notification_outbox" || n == "usage_threshold_events" || n == "bandwidth_usage") return false;
+    return std::find(own.begin(), own.end(), n) != own.end();
 }
 
 // Where a value came from, in the form every config problem uses ("jobs.ini:12", "env NAME").
@@ -90,6 +110,9 @@ void check_one(SQLite::Database& db, const Config& c, const std::string& s, std:
     }
     if (t.getColumn(1).getString() == "view") return problem("table", "'" + table + "' is a view; name the table it reads");
     if (reserved_table(table)) return problem("table", "table '" + table + "' is managed by mailjobs and cannot have a retention policy");
+    if (protected_table(table) && !c.boolean(s, "allow_protected_table"))
+        return problem("table", "table '" + table + "' belongs to mailjobs' schema and is purged by its own job's rules "
+                                "(share/schema.md); set allow_protected_table = true in [" + s + "] to purge it anyway");
     if (!prepare_problem(db, "SELECT rowid FROM " + quote_ident(table) + " LIMIT 0", 0).empty())
         return problem("table", "table '" + table + "' is a WITHOUT ROWID table; retention policies need rowid tables");
 
@@ -140,6 +163,15 @@ std::string where_shape_problem(const std::string& where) {
             continue;
         }
         if (ch == ';') return "';' is not allowed (one condition only)";
+        // Parameter markers (?, ?1, :name, @name, $name) are refused here, outside quotes, not
+        // only by counting parameters after preparing: `?1` is the cutoff's own marker in the
+        // engine's statement, so it would bind to the cutoff and pass the count.
+        auto ident = [&](size_t k) {
+            return k < where.size() && (std::isalnum(static_cast<unsigned char>(where[k])) || where[k] == '_' ||
+                                        static_cast<unsigned char>(where[k]) >= 0x80);
+        };
+        if (ch == '?' || ((ch == ':' || ch == '@') && ident(i + 1)) || (ch == '$' && ident(i + 1) && !(i > 0 && ident(i - 1))))
+            return "parameters (?, ?1, :name, @name, $name) are not allowed";
         if ((ch == '-' && i + 1 < where.size() && where[i + 1] == '-') ||
             (ch == '/' && i + 1 < where.size() && where[i + 1] == '*'))
             return "comments are not allowed";
@@ -200,6 +232,45 @@ std::vector<ConfigProblem> check_operator_policies_for(const std::string& path, 
         return out;
     } catch (const SQLite::Exception&) {
         return {};  // not a database, read-only, locked...: Db::open says so with its exit code
+    }
+}
+
+std::vector<ConfigProblem> check_operator_policies_read_only(const std::string& path, const Config& config,
+                                                             int64_t busy_timeout_ms, std::string* note) {
+    if (config.retention_sections().empty()) return {};
+    const int latest = migrations().empty() ? 0 : migrations().back().version;
+    auto fresh_schema = [&] {
+        SQLite::Database fresh(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        for (const auto& m : migrations()) fresh.exec(m.sql);
+        return check_operator_policies(fresh, config);
+    };
+    if (access(path.c_str(), F_OK) != 0) {
+        *note = "database " + path + " does not exist yet: policies checked against the tables a new database gets";
+        return fresh_schema();
+    }
+    try {
+        // OPEN_READONLY never creates the file and never writes it.
+        SQLite::Database db(path, SQLite::OPEN_READONLY);
+        db.setBusyTimeout(static_cast<int>(busy_timeout_ms));
+        const int version = db.execAndGet("PRAGMA user_version").getInt();
+        if (version > latest) {
+            *note = "database " + path + " has a newer schema than this binary: policies not checked";
+            return {};
+        }
+        if (version == latest) return check_operator_policies(db, config);
+        // Pending migrations: their tables exist only after migrating, which this must not do to
+        // the file. Copy the schema (no rows) into memory and migrate that copy.
+        SQLite::Database copy(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        SQLite::Statement q(db, "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                                "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 ELSE 2 END, rowid");
+        while (q.executeStep()) copy.exec(q.getColumn(0).getString());
+        for (const auto& m : migrations())
+            if (m.version > version) copy.exec(m.sql);
+        *note = "database " + path + " needs migrations: policies checked against its migrated schema (time_column contents not read)";
+        return check_operator_policies(copy, config);
+    } catch (const SQLite::Exception& e) {
+        *note = "database " + path + " cannot be read (" + e.what() + "): policies not checked";
+        return {};
     }
 }
 

@@ -39,6 +39,15 @@ std::vector<ConfigProblem> check_operator_policies(SQLite::Database& schema, con
 // no problems here: Db::open reports it with its own exit code.
 std::vector<ConfigProblem> check_operator_policies_for(const std::string& path, const Config& config, int64_t busy_timeout_ms);
 
+// For `mailjobs config`: the same problems tick would report, found without ever writing or
+// creating the file. The database is opened read-only; at the latest schema it is checked as it
+// is; with migrations pending, its schema (no rows) is copied into an in-memory database, the
+// pending migrations applied there, and that is checked; a file that does not exist yet is checked
+// against the schema a new database gets (the one tick would create). When the file cannot be
+// checked (not a database, a newer schema), *note says why and no problems are returned.
+std::vector<ConfigProblem> check_operator_policies_read_only(const std::string& path, const Config& config,
+                                                             int64_t busy_timeout_ms, std::string* note);
+
 // "" if `where` is one expression that cannot leave its parentheses, else the reason.
 std::string where_shape_problem(const std::string& where);
 

@@ -179,3 +179,30 @@ TEST_CASE("Config: a last line without a newline and a long section name") {
     CHECK(problems[0].message == "section name is longer than 49 characters");
     CHECK(c.str("general", "time_budget") == "90s");
 }
+
+TEST_CASE("Config: every duration and integer key has a range, checked at load with file:line") {
+    TempIni ini("[general]\nbusy_timeout = 25d\ntime_budget = 2d\n[job.session-cleanup]\nbatch_size = 0\n"
+                "[retention.x]\ntable = t\ntime_column = c\nolder_than = 36501d\nbatch_size = 999999999999999\n"
+                "[mail]\nsmtp_port = 65536\n[job.forward-retry]\nretry_schedule = 1h,36501d\n");
+    std::vector<mj::ConfigProblem> problems;
+    load(ini.path, &problems, {"http.timeout=2h"});
+    std::vector<std::string> got;
+    for (const auto& p : problems) got.push_back(p.where + ": " + p.message);
+    const std::string f = ini.path;
+    CHECK(got == std::vector<std::string>{
+                     f + ":2: [general] busy_timeout: '25d' is too long (at most 1h)",
+                     f + ":3: [general] time_budget: '2d' is too long (at most 1d)",
+                     f + ":5: [job.session-cleanup] batch_size: '0' is out of range (1..1000000)",
+                     f + ":9: [retention.x] older_than: '36501d' is too long (at most 36500d)",
+                     f + ":10: [retention.x] batch_size: '999999999999999' is out of range (1..1000000)",
+                     f + ":12: [mail] smtp_port: '65536' is out of range (0..65535)",
+                     f + ":14: [job.forward-retry] retry_schedule: '36501d' is too long (at most 36500d)",
+                     "--set: http.timeout: '2h' is too long (at most 1h)",
+                     // the refused older_than leaves the policy without one: named at its [section] line
+                     f + ":6: [retention.x] needs 'older_than'"});
+    // the limits themselves are accepted
+    std::vector<mj::ConfigProblem> none;
+    TempIni empty("[general]\n");
+    load(empty.path, &none, {"general.busy_timeout=1h", "general.time_budget=1d", "job.vacuum.batch_size=1000000", "mail.smtp_port=65535"});
+    CHECK(none.empty());
+}

@@ -231,9 +231,17 @@ TEST_CASE("Feb 29 yearly runs only in leap years", "[schedule]") {
     CHECK(s.next_after(utc(2096, 3, 1), "j", "UTC") == utc(2104, 2, 29));
 }
 
-TEST_CASE("expressions that never match return INT64_MAX", "[schedule]") {
-    CHECK(must_parse("0 0 30 2 *").next_after(utc(2026, 1, 1), "j", "UTC") == INT64_MAX);
-    CHECK(must_parse("0 0 31 4,6,9,11 *").next_after(utc(2026, 1, 1), "j", "Europe/Berlin") == INT64_MAX);
+TEST_CASE("expressions that are never due are refused when parsed", "[schedule][errors]") {
+    // Accepted before, they parsed fine and the job silently never ran (next_after: INT64_MAX).
+    CHECK_THAT(parse_error("0 0 31 2 *"), Contains("is never due"));
+    CHECK_THAT(parse_error("0 0 30 2 *"), Contains("is never due"));
+    CHECK_THAT(parse_error("0 0 31 4,6,9,11 *"), Contains("is never due"));
+    CHECK_THAT(parse_error("0 0 30,31 feb *"), Contains("is never due"));
+    // Rare but real: Feb 29 (leap years only), the 31st of the long months, Feb 30 OR a Monday.
+    CHECK(must_parse("0 0 29 2 *").next_after(utc(2026, 1, 1), "j", "UTC") == utc(2028, 2, 29));
+    CHECK(must_parse("0 0 31 4,6,9,12 *").next_after(utc(2026, 1, 1), "j", "UTC") == utc(2026, 12, 31));
+    CHECK(must_parse("0 0 30 2 mon").next_after(utc(2026, 1, 1), "j", "UTC") == utc(2026, 2, 2));
+    CHECK(must_parse("0 0 29 2 5").next_after(utc(2026, 1, 1), "j", "UTC") == utc(2026, 2, 6));
 }
 
 TEST_CASE("month and weekday names, and 0 and 7 for Sunday", "[schedule]") {

@@ -93,11 +93,35 @@ TEST_CASE("SpoolFiles, files go only after their batch committed") {
         no_dir.remove_committed();
         CHECK(f.exists("a.eml"));
     }
-    SECTION("absolute paths are used as they are") {
+    SECTION("an absolute path is deleted only inside the spool folder") {
+        std::ofstream(f.dir + "/jobs-copy.ini") << "x";
+        std::ofstream(f.dir + "/spool/abs.eml") << "x";
+        f.db->sql().exec("INSERT INTO t(id, spool_path) VALUES(6, '" + f.dir + "/jobs-copy.ini'), (8, '" + f.dir +
+                         "/spool/abs.eml')");
+        spool.collect("t", {6, 8});
+        spool.remove_committed();
+        CHECK(access((f.dir + "/jobs-copy.ini").c_str(), F_OK) == 0);  // outside: refused
+        CHECK_FALSE(f.exists("abs.eml"));                                // inside: deleted
+        CHECK(ctx.counts.by_name["spool_files"] == 1);
+    }
+    SECTION("a symlinked folder leading out of the spool folder is not followed; a symlink file goes, not its target") {
+        std::system(("mkdir -p " + f.dir + "/elsewhere && ln -s " + f.dir + "/elsewhere " + f.dir + "/spool/sub").c_str());
+        std::ofstream(f.dir + "/elsewhere/victim.eml") << "x";
+        std::ofstream(f.dir + "/target.eml") << "x";
+        std::system(("ln -s " + f.dir + "/target.eml " + f.dir + "/spool/link.eml").c_str());
+        f.db->sql().exec("INSERT INTO t(id, spool_path) VALUES(9, 'sub/victim.eml'), (10, 'link.eml')");
+        spool.collect("t", {9, 10});
+        spool.remove_committed();
+        CHECK(access((f.dir + "/elsewhere/victim.eml").c_str(), F_OK) == 0);
+        CHECK(access((f.dir + "/target.eml").c_str(), F_OK) == 0);
+        CHECK_FALSE(f.exists("link.eml"));
+    }
+    SECTION("no spool folder configured: nothing is deleted, absolute paths neither") {
         std::ofstream(f.dir + "/abs.eml") << "x";
         f.db->sql().exec("INSERT INTO t(id, spool_path) VALUES(6, '" + f.dir + "/abs.eml')");
-        spool.collect("t", {6});
-        spool.remove_committed();
-        CHECK(access((f.dir + "/abs.eml").c_str(), F_OK) != 0);
+        mj::SpoolFiles no_dir(ctx, "");
+        no_dir.collect("t", {6});
+        no_dir.remove_committed();
+        CHECK(access((f.dir + "/abs.eml").c_str(), F_OK) == 0);
     }
 }
