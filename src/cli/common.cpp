@@ -78,7 +78,7 @@ std::unique_ptr<Db> open_database(const Config& config) {
     const std::string path = config.path("general", "database");
     const int64_t busy_ms = config.duration("general", "busy_timeout") * 1000;
     require_valid_policies(check_operator_policies_for(path, config, busy_ms));
-    return Db::open(path, busy_ms);
+    return Db::open(path, busy_ms, Db::Migrate::yes, Db::options(config));  // max_transaction, database_mode
 }
 
 void check_policies_read_only(const Config& config) {

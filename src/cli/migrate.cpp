@@ -11,7 +11,8 @@ int cmd_migrate(int argc, char** argv) {
     add_common_options(o);
     auto args = parse_args(o, argc, argv);
     Config config = load_config(args);
-    auto db = Db::open(config.path("general", "database"), config.duration("general", "busy_timeout") * 1000, Db::Migrate::no);
+    auto db = Db::open(config.path("general", "database"), config.duration("general", "busy_timeout") * 1000, Db::Migrate::no,
+                       Db::options(config));
     int before = db->schema_version();
     int applied = db->migrate();
     std::printf("%s: schema version %d -> %d (%d migration%s applied)\n", db->path().c_str(), before,

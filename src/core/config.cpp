@@ -358,6 +358,18 @@ std::string validate_type(const KeyDef& def, const std::string& text) {
             std::replace(shown.begin(), shown.end(), '|', ',');
             return "expected one of " + shown + ", got '" + text + "'";
         }
+        case KeyType::millis:
+            if (parse_duration_ms(text, &err)) return "";
+            return err;
+        case KeyType::mode: {
+            // Octal, 3 or 4 digits; the owner must read and write the file (SQLite needs both).
+            bool octal = (text.size() == 3 || text.size() == 4) && text.find_first_not_of("01234567") == std::string::npos;
+            if (!octal) return "expected an octal file mode such as 0600 or 0660, got '" + text + "'";
+            const long mode = std::strtol(text.c_str(), nullptr, 8);
+            if (mode & ~0666L) return "file mode '" + text + "' has execute or special bits; use rw bits only, e.g. 0600 or 0660";
+            if ((mode & 0600) != 0600) return "file mode '" + text + "' must let the owner read and write (0600 at least)";
+            return "";
+        }
         case KeyType::url:
             if (text.empty() || text.rfind("http://", 0) == 0 || text.rfind("https://", 0) == 0) return "";
             return "expected an http:// or https:// URL, got '" + text + "'";
@@ -504,6 +516,16 @@ int64_t Config::integer(const std::string& section, const std::string& key) cons
 bool Config::boolean(const std::string& section, const std::string& key) const {
     const auto& t = str(section, key);
     return t == "true" || t == "yes" || t == "on" || t == "1";
+}
+
+int64_t Config::millis(const std::string& section, const std::string& key) const {
+    std::string err;
+    auto d = parse_duration_ms(str(section, key), &err);
+    return d ? *d : 0;
+}
+
+int Config::file_mode(const std::string& section, const std::string& key) const {
+    return static_cast<int>(std::strtol(str(section, key).c_str(), nullptr, 8));
 }
 
 int64_t Config::duration(const std::string& section, const std::string& key) const {

@@ -16,7 +16,9 @@
 
 namespace mj {
 
-enum class KeyType { string, boolean, integer, duration, schedule, timezone, path, choice, url, list, durations };
+enum class KeyType { string, boolean, integer, duration, schedule, timezone, path, choice, url, list, durations, millis, mode };
+// millis: a duration that may be given in milliseconds too ("200ms", "1s"). mode: an octal file
+// mode such as 0600 or 0660 (owner read+write required, no execute bits, no set-id/sticky bits).
 // durations: a comma-separated list of durations ("1h,6h,24h,48h"), each checked like a duration.
 
 struct KeyDef {
@@ -70,6 +72,8 @@ public:
     int64_t integer(const std::string& section, const std::string& key) const;
     bool boolean(const std::string& section, const std::string& key) const;
     int64_t duration(const std::string& section, const std::string& key) const;  // seconds; 0 if "0"/unset
+    int64_t millis(const std::string& section, const std::string& key) const;    // KeyType::millis, in ms
+    int file_mode(const std::string& section, const std::string& key) const;     // KeyType::mode
     std::vector<std::string> list(const std::string& section, const std::string& key) const;
     const Value& value(const std::string& section, const std::string& key) const;
     bool has(const std::string& section, const std::string& key) const;

@@ -21,7 +21,8 @@ const std::vector<KeyDef>& config_keys() {
         {"general", "lease_grace", T::duration, "60s", "a job lease expires this long after the budget if its owner stops renewing it", nullptr, 1, 86400},
         {"general", "mode", T::choice, "cron", "cron: `tick` runs due jobs; worker: `tick` does nothing, `mailjobs worker` runs them", "cron|worker"},
         {"general", "worker_interval", T::duration, "60s", "how often `mailjobs worker` looks for due jobs", nullptr, 1, 86400},
-        {"general", "max_transaction", T::duration, "1s", "upper bound for the adaptive batch size: a purge transaction stays well below this"},
+        {"general", "max_transaction", T::millis, "1s", "hard upper bound of every write transaction (e.g. 200ms, 1s): one that runs longer is stopped and rolled back, its batch made smaller"},
+        {"general", "database_mode", T::mode, "0600", "file mode of a database mailjobs creates (and its -wal/-shm), e.g. 0660 when the web server runs as another user in the group; an existing file is never changed"},
 
         // [job.NAME]: every job
         {"job.*", "enabled", T::boolean, "true", "run this job when it is due"},

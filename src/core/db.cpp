@@ -1,5 +1,7 @@
 #include "core/db.h"
 
+#include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -7,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "core/config.h"
 #include "core/error.h"
 #include "core/migrations.h"
 
@@ -50,12 +53,48 @@ void check_before_open(const std::string& path) {
         fail("'" + path + "' is not a SQLite database");
 }
 
+// A new database file with exactly `mode` (not mode & ~umask: the operator asked for that mode).
+// O_EXCL: if another process created it meanwhile, that file is used as it is and never chmod'ed.
+void create_file(const std::string& path, int mode) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
+    if (fd < 0) {
+        if (errno == EEXIST) return;
+        fail("cannot create database '" + path + "': " + std::strerror(errno));
+    }
+    const bool ok = fchmod(fd, static_cast<mode_t>(mode)) == 0;
+    const int err = errno;
+    ::close(fd);
+    if (!ok) {
+        ::unlink(path.c_str());
+        fail("cannot set mode of new database '" + path + "': " + std::strerror(err));
+    }
+}
+
 }  // namespace
 
-std::unique_ptr<Db> Db::open(const std::string& path, int64_t busy_timeout_ms, Migrate migrate) {
+TransactionTooLong::TransactionTooLong(int64_t bound, int64_t held)
+    : std::runtime_error("transaction over max_transaction (" + std::to_string(bound / 1000) + " ms): stopped after " +
+                         std::to_string(held / 1000) + " ms and rolled back"),
+      bound_us(bound),
+      held_us(held) {}
+
+Db::OpenOptions Db::options(const Config& config) {
+    OpenOptions o;
+    o.max_transaction_us = config.millis("general", "max_transaction") * 1000;
+    o.create_mode = config.file_mode("general", "database_mode");
+    return o;
+}
+
+std::unique_ptr<Db> Db::open(const std::string& path, int64_t busy_timeout_ms, Migrate migrate, const OpenOptions& options) {
     check_before_open(path);
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) {
+        if (!options.create) fail("database '" + path + "' does not exist");
+        create_file(path, options.create_mode);
+    }
     auto db = std::make_unique<Db>();
     db->path_ = path;
+    db->max_transaction_us_ = options.max_transaction_us;
     try {
         db->db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         db->db_->setBusyTimeout(static_cast<int>(busy_timeout_ms));
@@ -87,13 +126,15 @@ int Db::migrate() {
     int applied = 0;
     for (const auto& m : migrations()) {
         if (m.version <= schema_version()) continue;
+        // Not bounded by max_transaction: on a big file a migration may need longer, and stopping it
+        // would only repeat it on every run.
         write([&] {
             // Re-check inside the write lock: another process may have migrated meanwhile.
             if (schema_version() >= m.version) return;
             db_->exec(m.sql);
             db_->exec("PRAGMA user_version = " + std::to_string(m.version));
             ++applied;
-        });
+        }, Checks::none);
     }
     return applied;
 }
@@ -102,6 +143,54 @@ int64_t Db::scalar(const std::string& sql) {
     SQLite::Statement q(*db_, sql);
     if (!q.executeStep() || q.getColumn(0).isNull()) return 0;
     return q.getColumn(0).getInt64();
+}
+
+void Db::begin_write(Checks checks) {
+    txn_start_ = std::chrono::steady_clock::now();
+    db_->exec("BEGIN IMMEDIATE");
+    txn_locked_ = std::chrono::steady_clock::now();
+    interrupted_ = false;
+    bounded_ = checks != Checks::none && max_transaction_us_ > 0;
+    if (!bounded_) return;
+    // Measured from when the lock was taken: waiting for it is not holding it.
+    txn_deadline_ = txn_locked_ + std::chrono::microseconds(max_transaction_us_);
+    sqlite3_progress_handler(db_->getHandle(), kProgressOps, &Db::progress, this);
+}
+
+int Db::progress(void* self) {
+    auto* db = static_cast<Db*>(self);
+    if (std::chrono::steady_clock::now() < db->txn_deadline_) return 0;
+    db->interrupted_ = true;
+    return 1;  // SQLite stops the statement with SQLITE_INTERRUPT
+}
+
+void Db::end_bound() {
+    if (!bounded_) return;
+    sqlite3_progress_handler(db_->getHandle(), 0, nullptr, nullptr);  // never interrupt COMMIT/ROLLBACK
+    bounded_ = false;
+}
+
+void Db::abort_write() {
+    end_bound();
+    // An interrupted INSERT/UPDATE/DELETE may have rolled the transaction back already.
+    if (!sqlite3_get_autocommit(db_->getHandle())) {
+        try { db_->exec("ROLLBACK"); } catch (...) {}
+    }
+    note_transaction(txn_locked_, txn_start_);
+    if (interrupted_) throw TransactionTooLong(max_transaction_us_, last_txn_us_);
+}
+
+void Db::commit_write() {
+    end_bound();
+    // fn caught the interrupted statement's error itself: what it wrote is incomplete, never commit it.
+    if (interrupted_) abort_write();
+    try {
+        db_->exec("COMMIT");
+    } catch (...) {
+        abort_write();
+        throw;
+    }
+    note_transaction(txn_locked_, txn_start_);
 }
 
 void Db::note_transaction(std::chrono::steady_clock::time_point locked, std::chrono::steady_clock::time_point start) {

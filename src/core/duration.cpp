@@ -36,6 +36,21 @@ std::optional<int64_t> parse_duration(const std::string& text, std::string* erro
     return value * unit;
 }
 
+std::optional<int64_t> parse_duration_ms(const std::string& text, std::string* error) {
+    if (text.size() > 2 && text.compare(text.size() - 2, 2, "ms") == 0) {
+        auto seconds = parse_duration(text.substr(0, text.size() - 2) + "s", error);  // same digits rules
+        if (!seconds && error) *error = "bad duration '" + text + "': expected a whole number of ms, e.g. 200ms";
+        return seconds;
+    }
+    auto seconds = parse_duration(text, error);
+    if (!seconds) return seconds;
+    if (*seconds > INT64_MAX / 1000) {
+        if (error) *error = "duration '" + text + "' is too large";
+        return std::nullopt;
+    }
+    return *seconds * 1000;
+}
+
 std::string format_duration(int64_t seconds) {
     static const struct { int64_t size; char unit; } units[] = {
         {86400, 'd'}, {3600, 'h'}, {60, 'm'}};

@@ -12,6 +12,10 @@ namespace mj {
 // zero, and values that overflow. On failure returns nullopt and sets *error to a one-line reason.
 std::optional<int64_t> parse_duration(const std::string& text, std::string* error);
 
+// The same in milliseconds, for sub-second keys (general.max_transaction): "200ms", or any
+// duration above ("1s" = 1000). Rejects what parse_duration rejects.
+std::optional<int64_t> parse_duration_ms(const std::string& text, std::string* error);
+
 // Formats seconds in the largest exact unit: 21600 -> "6h", 90 -> "90s", 2592000 -> "30d".
 std::string format_duration(int64_t seconds);
 

@@ -92,9 +92,31 @@ std::optional<Lease> Lease::acquire_in_txn(Db& db, const std::string& job, int64
     return lease;
 }
 
+void Lease::check_in_txn() const {
+    // Not `expires_at > now`: an expired lease that nobody took over is still ours (the heartbeat
+    // renews it); only a row that names someone else, or no row, means it is lost.
+    SQLite::Statement q(db_->sql(), "SELECT 1 FROM job_locks WHERE job = ? AND owner = ?");
+    q.bind(1, job_);
+    q.bind(2, owner_);
+    if (!q.executeStep()) throw LeaseLost();
+}
+
+LeaseWriteCheck::LeaseWriteCheck(Db& db, const Lease* lease) : db_(db) {
+    if (!lease) return;
+    // A copy: the check outlives no Lease, but must not depend on where the caller keeps it.
+    auto held = std::make_shared<Lease>(*lease);
+    db_.set_write_check([held] { held->check_in_txn(); });
+    installed_ = true;
+}
+
+LeaseWriteCheck::~LeaseWriteCheck() {
+    if (installed_) db_.set_write_check(nullptr);
+}
+
 bool Lease::heartbeat(int64_t ttl) {
     ttl_ = ttl;
     bool kept = false;
+    // Its UPDATE is the ownership check (0 rows = lost): should_stop() then says "lease lost".
     db_->write([&] {
         int64_t now = wall_now();
         SQLite::Statement q(db_->sql(), "UPDATE job_locks SET heartbeat_at = ?, expires_at = ? WHERE job = ? AND owner = ?");
@@ -104,7 +126,7 @@ bool Lease::heartbeat(int64_t ttl) {
         q.bind(4, owner_);
         kept = q.exec() == 1;
         renewed_at_ = now;
-    });
+    }, Db::Checks::bound_only);
     return kept;
 }
 
@@ -129,7 +151,7 @@ void Lease::release_in_txn() {
 }
 
 void Lease::release() {
-    db_->write([&] { release_in_txn(); });
+    db_->write([&] { release_in_txn(); }, Db::Checks::bound_only);  // deletes only our own row anyway
 }
 
 }  // namespace mj

@@ -7,10 +7,16 @@
 //   for minutes, not the 24 h a stuck Laravel mutex did.
 // - heartbeat() renews while the owner works; it fails if someone else took the lease meanwhile.
 // - release() deletes the row only where owner = our token (Laravel released other runs' locks).
+// - While a job runs, every one of its write transactions first checks that job_locks still names
+//   this run (LeaseWriteCheck, one primary-key read inside the transaction): after
+//   `mailjobs unlock JOB --force` or a takeover the old run commits nothing more and stops with
+//   LeaseLost ("lease lost"), instead of writing on until its next heartbeat.
 // Lease times use the real wall clock, never --now.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "core/db.h"
@@ -40,6 +46,9 @@ public:
     void release_in_txn();
 
     const std::string& owner() const { return owner_; }
+    const std::string& job() const { return job_; }
+    // Inside an open write transaction: throws LeaseLost unless job_locks still names this owner.
+    void check_in_txn() const;
 
 private:
     Lease(Db& db, std::string job, std::string owner, int64_t ttl) : db_(&db), job_(std::move(job)), owner_(std::move(owner)), ttl_(ttl) {}
@@ -47,6 +56,26 @@ private:
     std::string job_, owner_;
     int64_t ttl_;
     int64_t renewed_at_ = 0;
+};
+
+// A write transaction of a run that no longer holds its lease; nothing of it was committed.
+class LeaseLost : public std::runtime_error {
+public:
+    LeaseLost() : std::runtime_error("lease lost: another process took over this job") {}
+};
+
+// Installs the lease check into db's write transactions for its lifetime (the runner wraps the job
+// function in one). `lease` may be null (dry run): then it does nothing.
+class LeaseWriteCheck {
+public:
+    LeaseWriteCheck(Db& db, const Lease* lease);
+    ~LeaseWriteCheck();
+    LeaseWriteCheck(const LeaseWriteCheck&) = delete;
+    LeaseWriteCheck& operator=(const LeaseWriteCheck&) = delete;
+
+private:
+    Db& db_;
+    bool installed_ = false;
 };
 
 int64_t wall_now();

@@ -142,6 +142,9 @@ RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOpti
         ctx.info("run_start", {{"trigger", trigger_name(o.trigger)}, {"dry_run", o.dry_run == DryRun::yes}, {"clock", iso_time(o.now)}});
         if (monitored) ping = ping_start(config, job.name, r.run_id);  // issue 5; never fails the run
         try {
+            // Every write transaction of the job first checks the lease (lease.h): after
+            // `unlock --force` it throws LeaseLost ("lease lost: ...") and nothing more is committed.
+            LeaseWriteCheck lease_check(db, ctx.lease);
             r.outcome = job.fn(ctx);
         } catch (const std::exception& e) {
             r.outcome = Outcome::failed;

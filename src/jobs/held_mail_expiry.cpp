@@ -14,6 +14,7 @@ Outcome purge_with_spool(JobContext& ctx, Policy p, const std::string& spool_dir
         return outcome_of(purge(ctx, p).finished);
     }
     p.before_delete = [&](JobContext&, const std::vector<int64_t>& ids) { spool.collect(p.table, ids); };
+    p.after_rollback = [&] { spool.drop_pending(); };  // a batch the time bound stopped: its files stay
     PurgeResult r;
     try {
         r = purge(ctx, p);

@@ -95,6 +95,7 @@ Outcome overflow_hold_expiry(JobContext& ctx) {
     purge_rows.cutoff = ctx.now - older_than;
     purge_rows.filter = "warning_queued_at IS NOT NULL AND warning_queued_at <= " + std::to_string(ctx.now - warn_before);
     purge_rows.before_delete = [&](JobContext& c, const std::vector<int64_t>& ids) { spool.collect("overflow_hold", ids); };
+    purge_rows.after_rollback = [&] { spool.drop_pending(); };  // a batch the time bound stopped: its files stay
     PurgeResult purged;
     try {
         purged = purge(ctx, purge_rows);

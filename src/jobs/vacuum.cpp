@@ -35,14 +35,26 @@ Outcome vacuum(JobContext& ctx) {
     if (mode == 2 && !ctx.dry_run) {
         BatchSizer::Limits l;
         l.start = l.max_rows = std::max<int64_t>(1, ctx.cfg_int("pages_per_step"));
-        l.limit_us = ctx.config.duration("general", "max_transaction") * 1000000;
+        l.limit_us = db.max_transaction_us() > 0 ? db.max_transaction_us() : ctx.config.millis("general", "max_transaction") * 1000;
         BatchSizer sizer(l);
         // Steps behave like purge batches: the write lock left free between them for the
         // application, WAL checkpoints off the lock (purge_connection.h).
         PurgeConnection connection(db.sql());
         while (free_now > 0) {
             const int64_t n = sizer.size();
-            connection.write(db, [&] { db.sql().exec("PRAGMA incremental_vacuum(" + std::to_string(n) + ")"); });
+            try {
+                connection.write(db, [&] { db.sql().exec("PRAGMA incremental_vacuum(" + std::to_string(n) + ")"); });
+            } catch (const TransactionTooLong& stopped) {
+                // Rolled back by the time bound (db.h): fewer pages next time; one page over it fails the job.
+                ctx.warn("transaction_stopped", {{"pages", n}, {"bound_ms", stopped.bound_us / 1000}, {"txn_ms", stopped.held_us / 1000}});
+                if (n <= 1) throw;
+                sizer.record_stopped(n, stopped.held_us);
+                if (ctx.should_stop()) {
+                    finished = false;
+                    break;
+                }
+                continue;
+            }
             ++steps;
             sizer.record(n, db.last_txn_us());
             const int64_t left = db.scalar("PRAGMA freelist_count");

@@ -6,8 +6,10 @@ namespace mj {
 
 BatchSizer::Limits BatchSizer::for_batch_size(int64_t batch_size, int64_t max_transaction_us) {
     Limits l;
-    l.start = std::max<int64_t>(1, batch_size);
-    l.max_rows = std::max(l.start, std::min(kMaxBatchRows, std::max<int64_t>(1000, l.start * 64)));
+    // Clamped here whatever the config table allows: batch_size = 999999999999999 once made one
+    // 1.4 s transaction (and a rowid list that size). The time bound stops what is still too big.
+    l.start = std::clamp<int64_t>(batch_size, 1, kMaxBatchRows);
+    l.max_rows = std::min(kMaxBatchRows, std::max<int64_t>(1000, l.start * 64));
     l.limit_us = std::max<int64_t>(1, max_transaction_us);
     // The target never exceeds the operator's ceiling.
     l.target_us = std::min<int64_t>(kTargetTxnMs * 1000, l.limit_us);
@@ -18,6 +20,14 @@ BatchSizer::BatchSizer(const Limits& limits) : limits_(limits) {
     limits_.min_rows = std::max<int64_t>(1, limits_.min_rows);
     limits_.max_rows = std::max(limits_.min_rows, limits_.max_rows);
     size_ = std::clamp(limits_.start, limits_.min_rows, limits_.max_rows);
+}
+
+void BatchSizer::record_stopped(int64_t rows, int64_t held_us) {
+    if (rows <= 0) return;
+    record(rows, std::max(held_us, limits_.limit_us + 1));
+    over_limit_ = true;
+    // At least halved, so retrying a stopped batch always ends: at one row, or at a size that fits.
+    size_ = std::max(limits_.min_rows, std::min(size_, rows / 2));
 }
 
 void BatchSizer::record(int64_t rows, int64_t txn_us) {

@@ -11,7 +11,11 @@
 // fast batch may have found its pages cached); shrinking is at most 4x per batch, so one outlier
 // (the host paused us mid-batch) does not collapse the size; but a batch that held the lock
 // longer than general.max_transaction drops straight to the size the target allows. The size
-// always stays within [min_rows, max_rows].
+// always stays within [min_rows, max_rows]. A batch the time bound stopped (Db::write threw
+// TransactionTooLong after max_transaction) is recorded with record_stopped(): its cost is at least
+// bound / rows, and the next size is at most half of it.
+//
+// batch_size is clamped to kMaxBatchRows, whatever the configuration says.
 #pragma once
 #include <cstdint>
 
@@ -36,8 +40,8 @@ public:
         int64_t limit_us = 1000000;  // general.max_transaction
     };
 
-    // Limits for a purge that starts at `batch_size` rows: it may grow to 64x that (at least
-    // 1000, at most kMaxBatchRows unless batch_size itself is larger) and shrink to 1 row.
+    // Limits for a purge that starts at `batch_size` rows (at most kMaxBatchRows): it may grow to
+    // 64x that (at least 1000, at most kMaxBatchRows) and shrink to 1 row.
     static Limits for_batch_size(int64_t batch_size, int64_t max_transaction_us);
 
     explicit BatchSizer(const Limits& limits);
@@ -45,6 +49,8 @@ public:
     int64_t size() const { return size_; }
     // The last batch: `rows` it worked on and how long it held the write lock.
     void record(int64_t rows, int64_t txn_us);
+    // The last batch of `rows` was stopped by the time bound after `held_us` and rolled back.
+    void record_stopped(int64_t rows, int64_t held_us);
     // True when the last recorded batch held the lock longer than limit_us.
     bool over_limit() const { return over_limit_; }
     const Limits& limits() const { return limits_; }

@@ -126,9 +126,10 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
         const int64_t owner = owners[i];
         Row after{INT64_MIN, INT64_MIN};
         while (true) {
-                auto b = boundary_of(ctx.db, sql, p, owner);
+            auto b = boundary_of(ctx.db, sql, p, owner);
             if (!b) break;
             const int64_t limit = sizer.size();
+            const Row batch_after = after;
             std::vector<int64_t> candidates;
             select.bind(1, owner);
             select.bind(2, b->time);
@@ -145,22 +146,34 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
             std::sort(candidates.begin(), candidates.end());
             std::vector<int64_t> ids;
             int64_t changed = 0;
-            connection.write(ctx.db, [&] {
-                // The boundary again, under the lock: rows may have arrived or gone since the read.
-                // The re-check goes by rowid (coalesce() hides the rest from the planner, engine.cpp).
-                auto locked = boundary_of(ctx.db, sql, p, owner);
-                if (locked) {
-                    SQLite::Statement recheck(ctx.db.sql(), "SELECT rowid FROM " + quote_ident(p.table) + " WHERE " +
-                                                                rowid_target(candidates) + " AND coalesce((" +
-                                                                sql.eligible + "), 0) ORDER BY rowid");
-                    recheck.bind(1, owner);
-                    recheck.bind(2, locked->time);
-                    recheck.bind(3, locked->rowid);
-                    while (recheck.executeStep()) ids.push_back(recheck.getColumn(0).getInt64());
+            Counts dependents;
+            try {
+                connection.write(ctx.db, [&] {
+                    // The boundary again, under the lock: rows may have arrived or gone since the read.
+                    // The re-check goes by rowid (coalesce() hides the rest from the planner, engine.cpp).
+                    auto locked = boundary_of(ctx.db, sql, p, owner);
+                    if (locked) {
+                        SQLite::Statement recheck(ctx.db.sql(), "SELECT rowid FROM " + quote_ident(p.table) + " WHERE " +
+                                                                    rowid_target(candidates) + " AND coalesce((" +
+                                                                    sql.eligible + "), 0) ORDER BY rowid");
+                        recheck.bind(1, owner);
+                        recheck.bind(2, locked->time);
+                        recheck.bind(3, locked->rowid);
+                        while (recheck.executeStep()) ids.push_back(recheck.getColumn(0).getInt64());
+                    }
+                    if (!ids.empty()) changed = apply_action(ctx, p, ids, dependents);
+                    set_resume_owner_in_txn(ctx, p, owner);
+                });
+            } catch (const TransactionTooLong& too_long) {
+                // Rolled back: the same rows again, smaller (engine.h); one row over the bound throws.
+                batch_stopped(ctx, p, sizer, result, static_cast<int64_t>(candidates.size()), too_long);
+                after = batch_after;
+                if (ctx.should_stop()) {
+                    stopped = true;
+                    break;
                 }
-                if (!ids.empty()) changed = apply_action(ctx, p, ids);
-                set_resume_owner_in_txn(ctx, p, owner);
-            });
+                continue;
+            }
             cursor_written = true;
             const int64_t txn_us = ctx.db.last_txn_us();
             ++result.batches;
@@ -170,6 +183,7 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
             ctx.counts.examined += static_cast<int64_t>(candidates.size());
             ctx.counts.changed += changed;
             ctx.counts.add(counter, changed);
+            add_dependents(ctx, dependents);
             result.rows += changed;
             sizer.record(static_cast<int64_t>(candidates.size()), txn_us);
             ctx.debug("cap_batch", {{"table", p.table}, {"owner", owner}, {"rows", changed}, {"txn_us", txn_us},

@@ -15,7 +15,7 @@ std::string live_condition(const Policy& p) {
 
 std::string filter_condition(const Policy& p) { return p.filter.empty() ? "1" : "(" + p.filter + ")"; }
 
-int64_t apply_action(JobContext& ctx, const Policy& p, const std::vector<int64_t>& ids) {
+int64_t apply_action(JobContext& ctx, const Policy& p, const std::vector<int64_t>& ids, Counts& dependents) {
     auto& db = ctx.db.sql();
     if (p.before_delete) p.before_delete(ctx, ids);
     const std::string table = quote_ident(p.table), target = rowid_target(ids);
@@ -32,16 +32,39 @@ int64_t apply_action(JobContext& ctx, const Policy& p, const std::vector<int64_t
     for (const auto& dep : p.dependents) {
         int n = db.exec("DELETE FROM " + quote_ident(dep.table) + " WHERE " + quote_ident(dep.column) + " IN (" +
                         rowid_list(ids) + ")");
-        ctx.counts.add(dep.table, n);
-        ctx.counts.changed += n;
+        dependents.add(dep.table, n);
+        dependents.changed += n;
     }
     return db.exec("DELETE FROM " + table + " WHERE " + target);
 }
 
+void add_dependents(JobContext& ctx, const Counts& dependents) {
+    ctx.counts.changed += dependents.changed;
+    for (const auto& [name, n] : dependents.by_name) ctx.counts.add(name, n);
+}
+
 BatchSizer sizer_for(JobContext& ctx, const Policy& p) {
     int64_t start = p.batch_size > 0 ? p.batch_size : ctx.cfg_int("batch_size");
-    int64_t limit_us = ctx.config.duration("general", "max_transaction") * 1000000;
+    // The bound Db::write enforces; a connection without one (tests) sizes against the key's value.
+    int64_t limit_us = ctx.db.max_transaction_us() > 0 ? ctx.db.max_transaction_us()
+                                                       : ctx.config.millis("general", "max_transaction") * 1000;
     return BatchSizer(BatchSizer::for_batch_size(start, limit_us));
+}
+
+void batch_stopped(JobContext& ctx, const Policy& p, BatchSizer& sizer, PurgeResult& r, int64_t rows,
+                   const TransactionTooLong& stopped) {
+    ++r.stopped_batches;
+    r.max_txn_us = std::max(r.max_txn_us, stopped.held_us);
+    if (p.after_rollback) p.after_rollback();
+    if (rows <= 1) {
+        ctx.warn("row_over_max_transaction", {{"table", p.table}, {"policy", p.name}, {"bound_ms", stopped.bound_us / 1000},
+                                              {"txn_ms", stopped.held_us / 1000},
+                                              {"effect", "a single row takes longer than max_transaction: stopped for this run"}});
+        throw stopped;
+    }
+    sizer.record_stopped(rows, stopped.held_us);
+    ctx.warn("transaction_stopped", {{"table", p.table}, {"rows", rows}, {"bound_ms", stopped.bound_us / 1000},
+                                     {"txn_ms", stopped.held_us / 1000}, {"next_batch", sizer.size()}});
 }
 
 }  // namespace retention_detail
@@ -102,6 +125,7 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
     PurgeConnection connection(ctx.db.sql());
     while (true) {
         const int64_t limit = sizer.size();
+        const int64_t batch_floor = floor;
         std::vector<int64_t> candidates;
         select.bind(1, p.cutoff);
         select.bind(2, floor);
@@ -118,18 +142,28 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
         std::sort(candidates.begin(), candidates.end());
         std::vector<int64_t> ids;
         int64_t changed = 0;
-        connection.write(ctx.db, [&] {
-            SQLite::Statement recheck(ctx.db.sql(), "SELECT rowid FROM " + table + " WHERE " + rowid_target(candidates) +
-                                                        " AND " + opaque(age_condition(p)) + " ORDER BY rowid");
-            recheck.bind(1, p.cutoff);
-            while (recheck.executeStep()) ids.push_back(recheck.getColumn(0).getInt64());
-            if (!ids.empty()) changed = apply_action(ctx, p, ids);
-        });
+        Counts dependents;
+        try {
+            connection.write(ctx.db, [&] {
+                SQLite::Statement recheck(ctx.db.sql(), "SELECT rowid FROM " + table + " WHERE " + rowid_target(candidates) +
+                                                            " AND " + opaque(age_condition(p)) + " ORDER BY rowid");
+                recheck.bind(1, p.cutoff);
+                while (recheck.executeStep()) ids.push_back(recheck.getColumn(0).getInt64());
+                if (!ids.empty()) changed = apply_action(ctx, p, ids, dependents);
+            });
+        } catch (const TransactionTooLong& stopped) {
+            // Rolled back: the same rows again, in a smaller batch (or the warning and a throw at one row).
+            batch_stopped(ctx, p, sizer, result, static_cast<int64_t>(candidates.size()), stopped);
+            floor = batch_floor;
+            if (ctx.should_stop()) break;
+            continue;
+        }
         const int64_t txn_us = ctx.db.last_txn_us();
         note_batch(result, ids, limit, txn_us);
         ctx.counts.examined += static_cast<int64_t>(candidates.size());
         ctx.counts.changed += changed;
         ctx.counts.add(counter, changed);
+        add_dependents(ctx, dependents);
         result.rows += changed;
         sizer.record(static_cast<int64_t>(candidates.size()), txn_us);
         if (sizer.over_limit())
@@ -147,6 +181,7 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
     nlohmann::json fields = {{"table", p.table}, {"rows", result.rows}, {"finished", result.finished},
                              {"batches", result.batches}, {"range_batches", result.range_batches},
                              {"max_txn_ms", result.max_txn_us / 1000.0}};
+    if (result.stopped_batches > 0) fields["stopped_batches"] = result.stopped_batches;
     // Only a purge big enough to need its own checkpoints reports them.
     if (const auto checkpoints = connection.checkpoints(); checkpoints.checkpoints > 0) {
         fields["checkpoints"] = checkpoints.checkpoints;

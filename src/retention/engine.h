@@ -15,6 +15,12 @@
 //   A kill -9 loses at most the open batch, which rolls back: nothing is ever half-done.
 // - The batch size adapts (batch_sizer.h) so that one transaction holds the write lock about
 //   kTargetTxnMs, because the web application writes into the same file and waits meanwhile.
+// - Every batch transaction is bounded by general.max_transaction (Db::write): a batch that passes it
+//   is stopped and rolled back (TransactionTooLong), the after_rollback hook runs, and the same rows
+//   are selected again in a batch at most half as big (BatchSizer::record_stopped). When even a
+//   batch of one row is stopped, the policy cannot run within the bound: purge() logs the warning
+//   "row_over_max_transaction" and throws that TransactionTooLong (committed batches stay); the
+//   job retention-policies goes on with its next policy, any other job fails with that message.
 // - Between batches the job's deadline, signals and lease are checked (ctx.should_stop()).
 //
 // A per-owner cap (Policy::cap, seed 004) selects differently: for each owner (user) with more than
@@ -60,7 +66,10 @@ struct Policy {
     // Runs inside the batch transaction before the rows go, with their rowids (ascending).
     // Used to fold rows into aggregates, archive them, or queue notices. Throw to abort the batch.
     std::function<void(JobContext&, const std::vector<int64_t>&)> before_delete;
-    int64_t batch_size = 0;   // first batch; 0 = the job's batch_size
+    // Runs when a batch was stopped by the time bound and rolled back, before the engine selects
+    // it again smaller: forget what before_delete collected for it (spool files to remove, ...).
+    std::function<void()> after_rollback;
+    int64_t batch_size = 0;   // first batch; 0 = the job's batch_size (clamped to kMaxBatchRows)
     std::optional<Cap> cap;   // per-owner cap instead of an age cutoff
 };
 
@@ -70,13 +79,15 @@ struct PurgeResult {
     int64_t batches = 0;       // write transactions
     int64_t range_batches = 0; // of those, deleted as one rowid range
     int64_t max_batch = 0;     // largest batch (rows) the sizer allowed
-    int64_t max_txn_us = 0;    // longest batch transaction
+    int64_t max_txn_us = 0;    // longest batch transaction (stopped ones included)
+    int64_t stopped_batches = 0;  // batches the time bound stopped and rolled back (then retried smaller)
     int64_t owners = 0;        // cap policies: owners over the threshold (or resumed)
 };
 
 // Purges in batches until done or ctx.should_stop(). Counts go to ctx.counts (examined, changed,
 // by table). In dry-run it only counts (reads, no lock) and reports finished. Throws what SQLite
-// throws (the open batch rolls back; committed batches stay).
+// throws (the open batch rolls back; committed batches stay), TransactionTooLong when a batch of
+// one row passes max_transaction, LeaseLost when the job's lease is gone.
 PurgeResult purge(JobContext& ctx, const Policy& policy);
 
 // How many rows the policy selects now (read only). Used by dry-run and `cleanup preview`.
@@ -90,11 +101,19 @@ inline Outcome outcome_of(bool all_finished) { return all_finished ? Outcome::do
 namespace retention_detail {
 std::string live_condition(const Policy& p);            // "1" or "<soft_delete_column> IS NULL"
 std::string filter_condition(const Policy& p);          // "1" or "(<filter>)"
-// The batch transaction's second half: hook, dependents, action. Returns rows changed.
-int64_t apply_action(JobContext& ctx, const Policy& p, const std::vector<int64_t>& ids);
+// The batch transaction's second half: hook, dependents, action. Returns rows changed; the
+// dependents' rows go to `dependents`, which the caller adds to ctx.counts (add_dependents) only
+// once the batch committed: a batch that rolled back (I/O error, full disk, time bound) must not
+// appear in the run's history (found by the I/O fault tests, tests/faults/).
+int64_t apply_action(JobContext& ctx, const Policy& p, const std::vector<int64_t>& ids, Counts& dependents);
+void add_dependents(JobContext& ctx, const Counts& dependents);
 BatchSizer sizer_for(JobContext& ctx, const Policy& p);
 PurgeResult purge_capped(JobContext& ctx, const Policy& p);
 int64_t count_capped(Db& db, const Policy& p, std::optional<int64_t> resume_owner);
+// A batch of `rows` the time bound stopped: runs after_rollback, tells the sizer, logs it; when the
+// batch was a single row, warns and rethrows `stopped` (the policy cannot run within the bound).
+void batch_stopped(JobContext& ctx, const Policy& p, BatchSizer& sizer, PurgeResult& r, int64_t rows,
+                   const TransactionTooLong& stopped);
 }  // namespace retention_detail
 
 }  // namespace mj

@@ -52,11 +52,18 @@ public:
     PurgeConnection(const PurgeConnection&) = delete;
     PurgeConnection& operator=(const PurgeConnection&) = delete;
 
-    // One batch: before_batch(), db.write(fn), after_batch() with the time it held the lock.
+    // One batch: before_batch(), db.write(fn), after_batch() with the time it held the lock; also
+    // when the batch rolled back (the time bound stopped it, TransactionTooLong): the application
+    // waited all the same, so the writers' gap follows it too.
     template <class F>
     void write(Db& db, F&& fn) {
         before_batch();
-        db.write(std::forward<F>(fn));
+        try {
+            db.write(std::forward<F>(fn));
+        } catch (...) {
+            after_batch(db.last_txn_us());
+            throw;
+        }
         after_batch(db.last_txn_us());
     }
     // Right before a batch takes the write lock: sleeps until the lock has been free

@@ -15,7 +15,11 @@ TEST_CASE("BatchSizer::for_batch_size, bounds") {
     CHECK(BatchSizer::for_batch_size(10, 1000000).max_rows == 1000);  // at least 1000
     CHECK(BatchSizer::for_batch_size(100, 1000000).max_rows == 6400);
     CHECK(BatchSizer::for_batch_size(0, 1000000).start == 1);
-    CHECK(BatchSizer::for_batch_size(200000, 1000000).max_rows == 200000);  // never below the start
+    // An operator's huge batch_size is clamped (it once made a 1.4 s transaction).
+    CHECK(BatchSizer::for_batch_size(200000, 1000000).start == mj::kMaxBatchRows);
+    CHECK(BatchSizer::for_batch_size(200000, 1000000).max_rows == mj::kMaxBatchRows);
+    CHECK(BatchSizer::for_batch_size(999999999999999, 1000000).start == mj::kMaxBatchRows);
+    CHECK(BatchSizer::for_batch_size(-5, 1000000).start == 1);
     // A max_transaction below the target lowers the target.
     CHECK(BatchSizer::for_batch_size(1000, 5000).target_us == 5000);
 }
@@ -59,6 +63,18 @@ TEST_CASE("BatchSizer::record, adapts toward the target") {
         const double smoothed = 0.7 * 2.0 * static_cast<double>(T) / 1000 + 0.3;
         CHECK(std::llabs(s.size() - static_cast<int64_t>(static_cast<double>(T) / smoothed)) <= 1);
         CHECK(s.size() < 1000);
+    }
+    SECTION("a batch the time bound stopped: at most half its rows next, down to one row") {
+        s.record_stopped(1000, 1000100);  // stopped at the 1 s bound: >= 1000 us per row
+        CHECK(s.over_limit());
+        CHECK(s.size() == static_cast<int64_t>(static_cast<double>(T) / 1000.1));  // what the target allows
+        BatchSizer cheap(BatchSizer::for_batch_size(1000, 1000000));
+        cheap.record_stopped(1000, 10);   // a bogus short time still counts as the bound
+        CHECK(cheap.size() <= 500);
+        int64_t rows = 1000, steps = 0;
+        while (rows > 1 && steps < 20) { cheap.record_stopped(rows, 1000001); rows = cheap.size(); ++steps; }
+        CHECK(rows == 1);
+        CHECK(steps <= 10);
     }
     SECTION("nothing recorded for an empty batch") {
         s.record(0, 5000000);

@@ -5,8 +5,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <thread>
+
+#include "core/lease.h"
 #include "retention/sql_text.h"
 
 namespace {
@@ -273,4 +278,111 @@ TEST_CASE("purge with a cap: an interrupted pass resumes at its owner even below
     SQLite::Statement c(t.db->sql(), "SELECT cursor FROM job_state WHERE job = 'test-purge'");
     REQUIRE(c.executeStep());
     CHECK(c.getColumn(0).getString() == "{}");  // the pass completed: no resume point left
+}
+
+namespace {
+
+// slow_ms(N): sleeps N ms and returns 1: paces a purge. (Not for the time bound: the progress
+// handler counts VM instructions, and a sleeping function runs none.)
+void slow_ms(sqlite3_context* c, int, sqlite3_value** argv) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(sqlite3_value_int64(argv[0])));
+    sqlite3_result_int(c, 1);
+}
+
+void add_slow_ms(mj::Db& db) {
+    REQUIRE(sqlite3_create_function(db.sql().getHandle(), "slow_ms", 1, SQLITE_UTF8, nullptr, slow_ms, nullptr, nullptr) == SQLITE_OK);
+}
+
+// A condition that is true and costs `n` rows of a recursive CTE, evaluated per row (correlated).
+std::string cte_rows(const std::string& n) {
+    return "(WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < " + n +
+           ") SELECT count(*) FROM c WHERE i > -t.id) > 0";
+}
+
+}  // namespace
+
+TEST_CASE("purge: a batch over max_transaction is stopped, rolled back and retried smaller; every row still goes") {
+    TempDb t(50);
+    t.rows(60);
+    t.db->set_max_transaction_us(30000);
+    t.db->reset_txn_stats();  // the migrations (not bounded)
+    // ~2 ms of VM work a row (a correlated recursive CTE): a batch of 50 would hold the lock ~100 ms
+    Policy p = age_policy(1000, cte_rows("3000"));
+    int rollbacks = 0;
+    p.after_rollback = [&] { ++rollbacks; };
+    auto ctx = t.ctx();
+    auto r = mj::purge(ctx, p);
+    CHECK(r.finished);
+    CHECK(r.rows == 60);
+    CHECK(t.q("SELECT count(*) FROM t") == 0);
+    CHECK(r.stopped_batches >= 1);
+    CHECK(rollbacks == r.stopped_batches);
+    CHECK(r.max_txn_us >= 30000);          // the stopped ones held it up to the bound,
+    CHECK(r.max_txn_us < 30000 + 15000);   // and not much longer
+    CHECK(t.db->max_txn_us() < 30000 + 15000);
+    CHECK(ctx.counts.changed == 60);
+}
+
+TEST_CASE("purge: a single row over max_transaction stops the policy with TransactionTooLong; committed batches stay") {
+    TempDb t(2);
+    t.rows(8);
+    t.db->set_max_transaction_us(20000);
+    Policy p = age_policy(1000, cte_rows("CASE WHEN t.id = 6 THEN 300000 ELSE 1 END"));  // row 6: ~0.2 s of CPU
+    int rollbacks = 0;
+    p.after_rollback = [&] { ++rollbacks; };
+    auto ctx = t.ctx();
+    CHECK_THROWS_AS(mj::purge(ctx, p), mj::TransactionTooLong);
+    CHECK(t.q("SELECT count(*) FROM t WHERE id < 6") == 0);  // every batch before the slow row committed
+    CHECK(t.q("SELECT count(*) FROM t WHERE id = 6") == 1);  // the slow row is still there
+    CHECK(t.q("SELECT count(*) FROM t") == 3);               // and so are the rows after it
+    CHECK(rollbacks >= 2);                                   // [5,6] or [6,7], then [6]
+    CHECK(ctx.counts.changed == 5);
+}
+
+TEST_CASE("purge: batch_size far beyond its maximum is clamped") {
+    TempDb t;
+    t.rows(3000);
+    Policy p = age_policy(100000);
+    p.batch_size = 999999999999999;
+    auto ctx = t.ctx();
+    auto r = mj::purge(ctx, p);
+    CHECK(r.rows == 3000);
+    CHECK(r.max_batch <= mj::kMaxBatchRows);
+}
+
+TEST_CASE("purge: after the lease is removed (unlock --force) no further batch commits") {
+    TempDb t(10);
+    t.rows(300);
+    add_slow_ms(*t.db);  // ~10 ms batches, so the writers' gap after each is ~10 ms (purge_connection.h)
+    std::optional<mj::Lease> lease;
+    t.db->write([&] { lease = mj::Lease::acquire_in_txn(*t.db, "test-purge", 60, nullptr); });
+    REQUIRE(lease);
+    mj::LeaseWriteCheck check(*t.db, &*lease);  // what the runner installs around a job
+    std::atomic<bool> unlocked{false};
+    std::atomic<bool> hook_after_unlock{false};
+    int batches = 0;
+    std::thread unlock;
+    Policy p = age_policy(1000, "slow_ms(1) = 1");
+    int64_t deleted = 0;
+    p.before_delete = [&](mj::JobContext&, const std::vector<int64_t>& ids) {
+        deleted += static_cast<int64_t>(ids.size());
+        if (unlocked) hook_after_unlock = true;  // a batch transaction that began after the unlock
+        if (++batches != 2) return;
+        // Another process runs `unlock --force`: it waits for our lock, gets it between batches.
+        unlock = std::thread([&, dir = t.dir] {
+            SQLite::Database other(dir + "/t.db", SQLite::OPEN_READWRITE);
+            other.setBusyTimeout(5000);
+            other.exec("DELETE FROM job_locks");
+            unlocked = true;
+        });
+    };
+    auto ctx = t.ctx();
+    ctx.lease = &*lease;
+    CHECK_THROWS_AS(mj::purge(ctx, p), mj::LeaseLost);
+    unlock.join();
+    CHECK(unlocked);
+    CHECK_FALSE(hook_after_unlock);
+    CHECK(t.q("SELECT count(*) FROM t") == 300 - deleted);  // every batch that ran committed, no other
+    CHECK(batches >= 2);
+    CHECK(t.q("SELECT count(*) FROM t") > 0);  // stopped, not finished
 }

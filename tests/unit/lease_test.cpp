@@ -82,3 +82,47 @@ TEST_CASE("Lease: heartbeat extends the expiry") {
     CHECK(l->heartbeat(300));
     CHECK(t.db->scalar("SELECT expires_at FROM job_locks") >= mj::wall_now() + 299);
 }
+
+TEST_CASE("LeaseWriteCheck: once the lease row is gone or someone else's, the run commits nothing more") {
+    TempDb t;
+    auto l = t.take("j");
+    REQUIRE(l);
+    {
+        mj::LeaseWriteCheck check(*t.db, &*l);
+        t.db->write([&] { t.db->sql().exec("INSERT INTO users(email) VALUES('a@x')"); });
+        CHECK(t.db->scalar("SELECT count(*) FROM users") == 1);
+        SECTION("unlock --force deletes the row") { t.db->sql().exec("DELETE FROM job_locks WHERE job = 'j'"); }
+        SECTION("another process took it over") { t.db->sql().exec("UPDATE job_locks SET owner = 'other' WHERE job = 'j'"); }
+        bool ran = false;
+        CHECK_THROWS_AS(t.db->write([&] {
+            ran = true;
+            t.db->sql().exec("INSERT INTO users(email) VALUES('b@x')");
+        }), mj::LeaseLost);
+        CHECK_FALSE(ran);  // checked before the body: no work under a lost lease
+        CHECK(t.db->scalar("SELECT count(*) FROM users") == 1);
+        // The heartbeat is not refused by the check: it reports the loss itself.
+        CHECK_FALSE(l->heartbeat(60));
+        try {
+            t.db->write([] {});
+        } catch (const mj::LeaseLost& e) {
+            CHECK(std::string(e.what()).rfind("lease lost", 0) == 0);  // the runner's reason
+        }
+    }
+    // Outside the job (the runner records the run) writes work again.
+    t.db->write([&] { t.db->sql().exec("INSERT INTO users(email) VALUES('c@x')"); });
+    CHECK(t.db->scalar("SELECT count(*) FROM users") == 2);
+}
+
+TEST_CASE("LeaseWriteCheck: an expired lease nobody took over is still ours; no lease (dry run) checks nothing") {
+    TempDb t;
+    auto l = t.take("j");
+    REQUIRE(l);
+    t.db->sql().exec("UPDATE job_locks SET expires_at = 5");
+    {
+        mj::LeaseWriteCheck check(*t.db, &*l);
+        CHECK_NOTHROW(t.db->write([] {}));
+    }
+    mj::LeaseWriteCheck none(*t.db, nullptr);
+    t.db->sql().exec("DELETE FROM job_locks");
+    CHECK_NOTHROW(t.db->write([] {}));
+}
