@@ -26,6 +26,9 @@ UNIT_OBJS := $(UNIT_SRCS:%.cpp=$(OUT)/%.o)
 DEPS_STAMP := out/.debian-deps
 
 BIN := $(OUT)/mailjobs
+# test-only: the same binary plus the fault-injection VFS (see test-faults below)
+FAULT_BIN := $(OUT)/mailjobs-faults
+FAULT_OBJ := $(OUT)/tests/faults/fault_vfs.o
 
 # Build in parallel by default; the test recipe itself runs its steps in order.
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
@@ -63,9 +66,20 @@ $(OUT)/unit_tests: $(OBJS) $(UNIT_OBJS) $(CURL_LIB)
 	mv $@.tmp $@
 
 # Unit tests (Catch2), then whole-binary tests (tests/cli/*.sh, each in its own temp folder, in parallel).
-test: $(BIN) $(OUT)/unit_tests
+test: $(BIN) $(OUT)/unit_tests $(FAULT_BIN)
 	$(OUT)/unit_tests
 	tests/cli/run-all.sh $(abspath $(BIN))
+	tests/faults/run-all.sh $(abspath $(FAULT_BIN))
+
+# I/O fault injection (tests/faults/README.md): the same objects plus a test-only SQLite VFS
+# (tests/faults/fault_vfs.cpp, MAILJOBS_FAULT=write:N|sync:N|truncate:N|full:N) in a binary of its
+# own; the release binary never contains it. `make test` sweeps a fixed sample of failure points,
+# `make test-faults FAULT_ALL=1` (part of `make torture`) every one.
+$(FAULT_BIN): $(OBJS) $(MAIN_OBJ) $(FAULT_OBJ) $(CURL_LIB)
+	$(CXX) $(LDFLAGS) -o $@.tmp $(FAULT_OBJ) $(OBJS) $(MAIN_OBJ) $(LIBS)
+	mv $@.tmp $@
+test-faults: $(FAULT_BIN)
+	FAULT_ALL=$(FAULT_ALL) tests/faults/run-all.sh $(abspath $(FAULT_BIN))
 
 # Sanitizer build: the same sources and rules with AddressSanitizer + UndefinedBehaviorSanitizer,
 # into out/asan (out/asan/mailjobs, out/asan/unit_tests). Dynamic, since sanitizer runtimes do not
@@ -129,6 +143,16 @@ TORTURE_FUZZ_TIME ?= 600
 torture:
 	$(MAKE) test-asan ASAN_CLI=all
 	$(MAKE) fuzz FUZZ_TIME=$(TORTURE_FUZZ_TIME)
+	$(MAKE) test-crash CRASH_KILLS=$(TORTURE_CRASH_KILLS)
+
+# Crash sweep (tests/cli/helpers/crash_sweep.sh): kill -9 of forward-retry, webhook-retry and
+# notification-delivery at many points against the real SMTP/HTTP servers; `make test` runs 10
+# kills per job (the defaults), `make torture` 200. One job at a time, printing the counts.
+CRASH_KILLS ?= 10
+TORTURE_CRASH_KILLS ?= 200
+test-crash: $(BIN)
+	for t in tests/cli/crash-sweep-*.sh; do CRASH_KILLS=$(CRASH_KILLS) MAILJOBS_BIN=$(abspath $(BIN)) bash $$t || exit 1; done
+.PHONY: test-crash
 
 unit-test: $(OUT)/unit_tests
 	$(OUT)/unit_tests
@@ -158,5 +182,5 @@ install: $(BIN)
 clean:
 	rm -rf $(OUT)/src $(OUT)/tests $(BIN) $(OUT)/unit_tests $(OUT)/release
 
-.PHONY: asan test-asan torture fuzz-build fuzz fuzz-ci all test unit-test cli-test demo bench release install clean FORCE
--include $(OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(wildcard $(OUT)/tests/fuzz/*.d)
+.PHONY: test-faults asan test-asan fuzz-build fuzz fuzz-ci all test unit-test cli-test demo bench release install clean FORCE
+-include $(OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(FAULT_OBJ:.o=.d) $(wildcard $(OUT)/tests/fuzz/*.d)

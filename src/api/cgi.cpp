@@ -7,12 +7,16 @@
 //   GET  /cleanup/history        ?limit=N (1-1000, default 10)
 //   GET  /cleanup/status
 //   POST /cleanup/execute        {"olderThan":"30d","job":"NAME","dryRun":false}
-// (an "/api" prefix, as in seed 003's /api/cleanup/..., is accepted too)
+// (an "/api" prefix, as in seed 003's /api/cleanup/..., is accepted too). HEAD works wherever GET
+// does (same status and headers, Content-Length included, no body: monitors probe with HEAD);
+// OPTIONS answers 204 with Allow listing the path's methods. Every request needs the token.
 //
-// Status codes: 200; 400 bad parameter or JSON; 401 missing/wrong token; 403 API off (no token
-// configured); 404 unknown path; 405 wrong method (Allow); 409 execute skipped a job because its
+// Status codes: 200; 204 OPTIONS; 400 bad parameter or JSON (also a key given twice); 401
+// missing/wrong token; 403 API off (no token configured); 404 unknown path; 405 wrong method
+// (Allow: the path's methods); 409 execute skipped a job because its
 // lease is held or a conflicting job runs; 413 body too large; 500 a job failed or an internal
-// error; 503 database unusable or busy. Every answer is JSON: {"error": "..."} on failure.
+// error; 503 database unusable, missing (the CGI never creates one) or busy. Every answer but 204
+// is JSON: {"error": "..."} on failure.
 //
 // Security: the token comes from [api] token_file or token (off when neither is set), is compared
 // in constant time, and is never logged: the request log holds method, path, status and time
@@ -106,11 +110,7 @@ nlohmann::json get_cleanup_status(Call& c) { return cleanup_status(c.db); }
 nlohmann::json post_execute(Call& c) {
     nlohmann::json body = nlohmann::json::object();
     if (!c.req.body.empty()) {
-        try {
-            body = nlohmann::json::parse(c.req.body);
-        } catch (const nlohmann::json::parse_error& e) {
-            throw HttpError(400, std::string("bad JSON body: ") + e.what());
-        }
+        body = parse_json_body(c.req.body);  // 400 for bad JSON and for a key given twice
     }
     if (!body.is_object()) throw HttpError(400, "the body must be a JSON object like {\"job\":\"...\",\"olderThan\":\"30d\",\"dryRun\":false}");
     CleanupRequest r;
@@ -216,18 +216,30 @@ std::string strip_api_prefix(const std::string& path) {
     return path;
 }
 
-const Route& find_route(const CgiRequest& req) {
-    std::string path = strip_api_prefix(req.path);
-    const Route* same_path = nullptr;
+// The methods a path answers, for Allow: its routes' methods, HEAD wherever GET is, and OPTIONS.
+// "" for an unknown path.
+std::string allowed_methods(const std::string& path) {
+    std::string out;
     for (const auto& r : routes()) {
         if (path != r.path) continue;
-        if (req.method == r.method) return r;
-        same_path = &r;
+        out += (out.empty() ? "" : ", ") + std::string(r.method) + (std::string(r.method) == "GET" ? ", HEAD" : "");
     }
-    if (same_path)
-        throw HttpError(405, "method " + req.method + " not allowed on " + path + " (use " + same_path->method + ")",
-                        {{"Allow", same_path->method}});
+    return out.empty() ? out : out + ", OPTIONS";
+}
+
+[[noreturn]] void unknown_path(const CgiRequest& req) {
     throw HttpError(404, "unknown path '" + (req.path.empty() ? std::string("/") : req.path) + "'");
+}
+
+// HEAD is GET without the body (monitors probe with it): the same handler, status and headers.
+const Route& find_route(const CgiRequest& req) {
+    std::string path = strip_api_prefix(req.path);
+    std::string method = req.method == "HEAD" ? "GET" : req.method;
+    for (const auto& r : routes())
+        if (path == r.path && method == r.method) return r;
+    std::string allow = allowed_methods(path);
+    if (allow.empty()) unknown_path(req);
+    throw HttpError(405, "method " + req.method + " not allowed on " + path + " (use " + allow + ")", {{"Allow", allow}});
 }
 
 int status_for_sqlite(const SQLite::Exception& e) {
@@ -241,21 +253,32 @@ int cgi_main() {
     auto t0 = std::chrono::steady_clock::now();
     int status = 500;
     bool configured = false;  // before this, an Error is the server's configuration, not the request
-    std::string method, path, error;
+    const char* request_method = std::getenv("REQUEST_METHOD");
+    std::string method = request_method ? request_method : "", path, error;
+    // A HEAD request gets every answer, errors included, without its body.
+    auto write_json_response = [&](int code, const nlohmann::json& body, const Headers& headers = {}) {
+        mj::write_json_response(code, body, headers, method != "HEAD");
+    };
     try {
         CgiRequest req = read_cgi_request();
-        method = req.method;
         path = req.path;
         Config config = load_cgi_config();
         configured = true;
         authenticate(config, req);
-        const Route& route = find_route(req);
-        check_params(req, route.params);
-        auto db = open_database(config);
-        Call call{config, *db, req};
-        nlohmann::json body = route.fn(call);
-        status = call.status;
-        write_json_response(status, body);
+        if (req.method == "OPTIONS") {  // 204 with the methods of that path
+            std::string allow = allowed_methods(strip_api_prefix(req.path));
+            if (allow.empty()) unknown_path(req);
+            status = 204;
+            write_no_content_response({{"Allow", allow}});
+        } else {
+            const Route& route = find_route(req);
+            check_params(req, route.params);
+            auto db = open_database(config, /*create=*/false);  // the CGI never creates a database (503)
+            Call call{config, *db, req};
+            nlohmann::json body = route.fn(call);
+            status = call.status;
+            write_json_response(status, body);
+        }
     } catch (const HttpError& e) {
         status = e.status;
         error = e.what();

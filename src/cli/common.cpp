@@ -16,7 +16,7 @@ void add_common_options(cxxopts::Options& o) {
         ("set", "override one key: SECTION.KEY=VALUE (repeatable)", cxxopts::value<std::vector<std::string>>())
         ("database", "SQLite file (general.database)", cxxopts::value<std::string>())
         ("log-format", "auto, json or text (general.log_format)", cxxopts::value<std::string>())
-        ("q,quiet", "log warnings and errors only")
+        ("q,quiet", "print only warnings and errors on the terminal (the log file keeps log_level)")
         ("v,verbose", "log debug details")
         ("json", "machine-readable output")
         ("h,help", "show this help");
@@ -59,7 +59,10 @@ Config load_config(const cxxopts::ParseResult& args, std::vector<std::string> se
     lopt.format = config.str("general", "log_format");
     const std::string& level = config.str("general", "log_level");
     lopt.level = level == "debug" ? Level::debug : level == "warn" ? Level::warn : level == "error" ? Level::error : Level::info;
-    if (args.count("quiet")) lopt.level = Level::warn;
+    lopt.max_bytes = config.integer("general", "log_max_bytes");
+    lopt.keep = static_cast<int>(config.integer("general", "log_keep"));
+    // issue 12.8: --quiet quiets the terminal only; the file keeps log_level (the cron history).
+    if (args.count("quiet")) lopt.terminal_level = Level::warn;
     if (args.count("verbose")) lopt.level = Level::debug;
     logger().configure(lopt);
     return config;
@@ -74,11 +77,13 @@ static void require_valid_policies(const std::vector<ConfigProblem>& problems) {
                                 "; nothing was run");
 }
 
-std::unique_ptr<Db> open_database(const Config& config) {
+std::unique_ptr<Db> open_database(const Config& config, bool create) {
     const std::string path = config.path("general", "database");
     const int64_t busy_ms = config.duration("general", "busy_timeout") * 1000;
     require_valid_policies(check_operator_policies_for(path, config, busy_ms));
-    return Db::open(path, busy_ms, Db::Migrate::yes, Db::options(config));  // max_transaction, database_mode
+    Db::OpenOptions options = Db::options(config);  // max_transaction, database_mode
+    options.create = create;
+    return Db::open(path, busy_ms, Db::Migrate::yes, options);
 }
 
 void check_policies_read_only(const Config& config) {

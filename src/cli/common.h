@@ -22,7 +22,9 @@ cxxopts::ParseResult parse_args(cxxopts::Options& options, int argc, char** argv
 // Error(kExitUsage) if there are any. `extra_sets` are command-specific overrides ("general.time_budget=5s").
 Config load_config(const cxxopts::ParseResult& args, std::vector<std::string> extra_sets = {});
 
-std::unique_ptr<Db> open_database(const Config& config);
+// create = false (the CGI): a missing file is Error(kExitDatabase) and nothing is created, so a
+// mistyped `database` path answers 503 instead of serving an empty database.
+std::unique_ptr<Db> open_database(const Config& config, bool create = true);
 
 // For `mailjobs config`: the [retention.NAME] problems open_database would refuse (exit 2, all
 // listed), found with the database opened read-only and never created; a note on stderr says

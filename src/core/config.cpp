@@ -344,6 +344,19 @@ std::string validate_type(const KeyDef& def, const std::string& text) {
             return err;
         case KeyType::timezone:
             if (tz_valid(text)) return "";
+            // A valid name on a host without the zone database (a chroot, a minimal container) is
+            // not "unknown": say what is missing. The folders are load_zone()'s (schedule.cpp).
+            if (const char* tzdir = std::getenv("TZDIR"); tzdir && *tzdir) {
+                struct stat st;
+                if (stat(tzdir, &st) != 0)
+                    return "timezone '" + text + "': TZDIR " + tzdir + " does not exist (use UTC or a valid TZDIR)";
+            } else {
+                struct stat st;
+                if (stat("/usr/share/zoneinfo", &st) != 0 && stat("/usr/lib/zoneinfo", &st) != 0 &&
+                    stat("/usr/share/lib/zoneinfo", &st) != 0)
+                    return "timezone '" + text + "' needs the time zone database, and /usr/share/zoneinfo is missing "
+                           "(install tzdata, set TZDIR, or use UTC)";
+            }
             return "unknown timezone '" + text + "' (use UTC or a name like Europe/Berlin)";
         case KeyType::choice: {
             std::string all = def.choices ? def.choices : "";

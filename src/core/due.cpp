@@ -10,43 +10,117 @@
 namespace mj {
 
 std::vector<DueJob> load_due_state(Db& db, const Config& config) {
-    std::map<std::string, int64_t> stored;
-    SQLite::Statement q(db.sql(), "SELECT job, coalesce(next_due_at, 0) FROM job_state");
-    while (q.executeStep()) stored[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    struct Stored { int64_t next = 0; bool starved = false; int64_t got_ms = 0; };
+    std::map<std::string, Stored> stored;
+    // A NULL next_due_at (a row written by `run` or by a job's cursor before any tick) counts as
+    // never scheduled, like a missing row.
+    SQLite::Statement q(db.sql(),
+                        "SELECT s.job, coalesce(s.next_due_at, 0), coalesce(r.exit_reason, ''), coalesce(r.duration_ms, 0) "
+                        "FROM job_state s LEFT JOIN job_runs r ON r.id = s.last_run_id");
+    while (q.executeStep())
+        stored[q.getColumn(0).getString()] = {q.getColumn(1).getInt64(), q.getColumn(2).getString() == "budget reached",
+                                              q.getColumn(3).getInt64()};
     std::vector<DueJob> out;
     for (const auto& j : job_registry()) {
-        std::string section = std::string("job.") + j.name;
-        if (!config.boolean(section, "enabled") || config.str(section, "schedule") == "off") continue;
-        auto it = stored.find(j.name);
-        out.push_back({&j, it == stored.end() ? 0 : it->second});
+        if (!config.boolean(std::string("job.") + j.name, "enabled")) continue;
+        auto schedule = job_schedule(config, j);
+        if (!schedule) continue;  // off
+        const Stored st = stored.count(j.name) ? stored[j.name] : Stored{};
+        out.push_back({&j, st.next, schedule->early_tolerance(), st.starved, st.got_ms});
     }
-    std::stable_sort(out.begin(), out.end(), [](const DueJob& a, const DueJob& b) { return a.job->priority > b.job->priority; });
+    std::stable_sort(out.begin(), out.end(), [](const DueJob& a, const DueJob& b) {
+        if (a.starved != b.starved) return a.starved;
+        // Among starved jobs the one its last run gave the least time goes first, so two busy jobs
+        // take turns at the head instead of the higher priority one always going first.
+        if (a.starved && a.last_run_ms != b.last_run_ms) return a.last_run_ms < b.last_run_ms;
+        return a.job->priority > b.job->priority;
+    });
     return out;
 }
 
+namespace {
+
+// First due time of a never-scheduled job with an explicit time, stored so that later ticks wait
+// for it (a concurrent tick that stored one already wins: WHERE next_due_at IS NULL).
+void store_first_due(Db& db, const std::string& job, int64_t first) {
+    db.write([&] {
+        SQLite::Statement u(db.sql(),
+                            "INSERT INTO job_state(job, next_due_at) VALUES(?1, ?2) ON CONFLICT(job) DO UPDATE "
+                            "SET next_due_at = ?2 WHERE job_state.next_due_at IS NULL");
+        u.bind(1, job);
+        u.bind(2, first);
+        u.exec();
+    });
+}
+
+}  // namespace
+
 std::vector<RunResult> run_due_jobs(Db& db, const Config& config, Trigger trigger, int64_t now,
                                     std::chrono::steady_clock::time_point deadline) {
-    std::vector<RunResult> results;
+    const std::string& tz = config.str("general", "timezone");
+    struct Turn { const JobDef* job; int64_t due_at; };
+    std::vector<Turn> due;
     for (const auto& d : load_due_state(db, config)) {
-        if (d.next_due_at > now) continue;
-        if (g_stop_signal.load()) break;
-        if (std::chrono::steady_clock::now() >= deadline) {
-            logger().log(Level::info, "budget_spent", {{"not_started", d.job->name}});
-            break;
+        int64_t at = d.next_due_at;
+        if (at == 0) {
+            auto s = job_schedule(config, *d.job);
+            at = s ? s->first_due(now, d.job->name, tz) : 0;
+            if (at > now) {
+                store_first_due(db, d.job->name, at);
+                logger().log(Level::info, "first_due", {{"at", iso_time(at)}}, d.job->name);
+                continue;
+            }
         }
+        if (at > now && at - now > d.early_tolerance) continue;
+        due.push_back({d.job, at});
+    }
+
+    // The share rule (due.h). `waiting` counts the turns not yet started in this pass.
+    std::vector<RunResult> results;
+    auto base = [&](const Turn& t) {
         RunOptions o;
         o.trigger = trigger;
         o.now = now;
-        o.deadline = deadline;
         o.update_schedule = true;
-        results.push_back(run_job(db, config, *d.job, o));
-    }
+        o.due_at = t.due_at;
+        return o;
+    };
+    auto pass = [&](const std::vector<Turn>& turns, bool first_pass) {
+        std::vector<Turn> cut_short;
+        for (size_t i = 0; i < turns.size(); ++i) {
+            if (g_stop_signal.load()) break;
+            const auto start = std::chrono::steady_clock::now();
+            if (start >= deadline) {
+                if (!first_pass) break;  // they had a turn; "budget reached" puts them first next time
+                nlohmann::json names = nlohmann::json::array();
+                for (size_t k = i; k < turns.size(); ++k) names.push_back(turns[k].job->name);
+                logger().log(Level::info, "budget_spent", {{"not_started", names}});
+                for (size_t k = i; k < turns.size(); ++k) results.push_back(record_left_out(db, *turns[k].job, base(turns[k])));
+                break;
+            }
+            // First turns share what is left; second turns each get all that is left (a job that
+            // must not start a send its timeout would not fit in needs a whole slice, not a
+            // share of a share); those it leaves out go first next tick.
+            // Waiting: this job, the ones after it, and those already waiting for a second turn.
+            const int64_t waiting = static_cast<int64_t>(turns.size() - i + cut_short.size());
+            RunOptions o = base(turns[i]);
+            o.deadline = !first_pass || waiting == 1 ? deadline : start + (deadline - start) / waiting;
+            results.push_back(run_job(db, config, *turns[i].job, o));
+            const RunResult& r = results.back();
+            if (first_pass && r.outcome == Outcome::more && r.exit_reason == "budget reached" && o.deadline < deadline)
+                cut_short.push_back(turns[i]);
+        }
+        return cut_short;
+    };
+    auto again = pass(due, true);
+    // Second turns only with budget left: what the first turns did not need.
+    if (!again.empty() && !g_stop_signal.load() && std::chrono::steady_clock::now() < deadline) pass(again, false);
     return results;
 }
 
 int64_t earliest_due(Db& db, const Config& config) {
     int64_t best = INT64_MAX;
-    for (const auto& d : load_due_state(db, config)) best = std::min(best, d.next_due_at);
+    for (const auto& d : load_due_state(db, config)) best = std::min(best, d.next_due_at - d.early_tolerance);
     return best;
 }
 

@@ -1,8 +1,24 @@
 // Running every due job once, most important first, inside one time budget: the body of
 // `mailjobs tick` and of each pass of `mailjobs worker`.
 //
-// Reading what is due costs one indexed read of job_state (a row per job), never a scan of a data
-// table: a tick with nothing due finishes in a few milliseconds on any database size.
+// Reading what is due costs one indexed read of job_state (a row per job, each joined to its last
+// job_runs row by primary key), never a scan of a data table: a tick with nothing due finishes in
+// a few milliseconds on any database size.
+//
+// The share rule (issue 12.5, README "Time budget"): every due job gets a turn in each tick.
+//   1. Order: jobs whose last run was cut short by the budget or left out by it ("budget reached")
+//      go first, the one whose last run had the least time first; then the others, higher
+//      priority first.
+//   2. Each job's deadline is its share of what is left: (tick deadline - now) / (number of due
+//      jobs still waiting: those that have not had their turn yet, itself included, plus those
+//      cut short and waiting for a second turn). A job that needs less leaves the rest to the
+//      jobs after it.
+//   3. Jobs stopped by their share (outcome more) get a second turn, in the same order, each with
+//      all the budget still left (a job that only starts a send whose timeout fits needs a whole
+//      slice); a job the second turns leave no time ends "budget reached" and goes first next tick.
+//   4. A job that gets no turn at all (the budget was spent, e.g. by a batch that overran its
+//      share) is recorded as skipped with exit reason "budget reached" and stays due, so rule 1
+//      puts it first on the next tick.
 #pragma once
 #include <chrono>
 #include <vector>
@@ -13,13 +29,18 @@ namespace mj {
 
 struct DueJob {
     const JobDef* job;
-    int64_t next_due_at;  // 0 = never ran: due now
+    int64_t next_due_at;      // stored due time; 0 = never scheduled (due now, see first_due)
+    int64_t early_tolerance;  // a tick this many seconds before next_due_at counts as due
+    bool starved;             // its last run ended with "budget reached" (cut short or left out)
+    int64_t last_run_ms;      // how long that last run had
 };
 
-// Enabled jobs in priority order with their stored next due time.
+// Enabled jobs (schedule not off) with their stored due state, in the order of rule 1.
 std::vector<DueJob> load_due_state(Db& db, const Config& config);
 
-// Runs each job with next_due_at <= now, highest priority first, until the deadline or a signal.
+// Runs each job due at `now` under the share rule, until the deadline or a signal. A job with an
+// explicit time (Schedule::explicit_time) and no stored due time gets its first due time stored
+// and runs only when that time comes.
 std::vector<RunResult> run_due_jobs(Db& db, const Config& config, Trigger trigger, int64_t now,
                                     std::chrono::steady_clock::time_point deadline);
 

@@ -622,6 +622,10 @@ const std::vector<Migration>& migrations() {
                                        kLogTables + kAuthTables + kWebhookTables + kUserFacingTables;
     static const std::vector<Migration> list = {
         {1, "initial schema", initial.c_str()},
+        // Issue 12.1: a notice's Message-ID is fixed when it is first claimed, so a retry after an
+        // unknown outcome (timeout after the message was handed over) carries the same one.
+        {2, "notification_outbox.message_id",
+         "ALTER TABLE notification_outbox ADD COLUMN message_id TEXT;"},  // "<...@domain>", NULL until first claimed
     };
     return list;
 }

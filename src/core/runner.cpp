@@ -85,13 +85,17 @@ void update_state(Db& db, const JobDef& job, const RunResult& r, const RunOption
 
 }  // namespace
 
-int64_t next_due(const Config& config, const JobDef& job, int64_t after) {
+std::optional<Schedule> job_schedule(const Config& config, const JobDef& job) {
     const std::string& text = config.str("job." + std::string(job.name), "schedule");
-    if (text == "off") return INT64_MAX;
+    if (text == "off") return std::nullopt;
     std::string err;
-    auto s = Schedule::parse(text, &err);
-    if (!s) return INT64_MAX;  // validated at load; unreachable
-    return s->next_after(after, job.name, config.str("general", "timezone"));
+    return Schedule::parse(text, &err);  // validated at load: never nullopt here for a bad text
+}
+
+int64_t next_due(const Config& config, const JobDef& job, int64_t due, int64_t now) {
+    auto s = job_schedule(config, job);
+    if (!s) return INT64_MAX;
+    return s->next_due(due, now, job.name, config.str("general", "timezone"));
 }
 
 RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOptions& o) {
@@ -164,8 +168,16 @@ RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOpti
     r.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
 
     // (3) record and release, one short transaction. The next due time is computed from the job's
-    // clock, so a tick after three missed days runs a daily job once, not three times.
-    int64_t next = r.outcome == Outcome::more ? o.now : next_due(config, job, o.now);
+    // clock, so a tick after three missed days runs a daily job once, not three times. A run cut
+    // short (more) stays due at the slot it served, so an interval keeps its grid (issue 12.6)
+    // and the next tick gives it its turn first (issue 12.5, core/due.cpp).
+    int64_t next;
+    if (r.outcome == Outcome::more) {
+        auto s = job_schedule(config, job);
+        next = s ? s->current_slot(o.due_at, o.now, job.name) : o.now;
+    } else {
+        next = next_due(config, job, o.due_at, o.now);
+    }
     int64_t max_txn_ms = db.max_txn_us() / 1000;
     db.write([&] {
         finish_run(db, r, outcome_text, max_txn_ms, ctx.note);
@@ -188,6 +200,25 @@ RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOpti
     } else if (r.outcome != Outcome::skipped) {
         logger().log(Level::info, "run_end", fields, job.name, r.run_id);
     }
+    return r;
+}
+
+RunResult record_left_out(Db& db, const JobDef& job, const RunOptions& o) {
+    RunResult r;
+    r.outcome = Outcome::skipped;
+    r.exit_reason = "budget reached";
+    const std::string note = "left out: the tick's time budget was spent before its turn";
+    db.write([&] {
+        r.run_id = insert_run(db, job, o, "");
+        finish_run(db, r, "skipped", 0, note);
+        SQLite::Statement q(db.sql(),
+                            "INSERT INTO job_state(job, last_run_id, last_outcome) VALUES(?1, ?2, 'skipped') "
+                            "ON CONFLICT(job) DO UPDATE SET last_run_id = ?2, last_outcome = 'skipped'");
+        q.bind(1, job.name);
+        q.bind(2, r.run_id);
+        q.exec();
+    });
+    logger().log(Level::warn, "left_out", {{"reason", note}}, job.name, r.run_id);
     return r;
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/config.h"
 #include "core/db.h"
+#include "core/schedule.h"
 #include "jobs/job.h"
 
 namespace mj {
@@ -22,6 +23,7 @@ struct RunOptions {
     std::chrono::steady_clock::time_point deadline;   // end of the time budget
     std::optional<int64_t> older_than;                // --older-than
     bool update_schedule = false;                     // tick/worker: store the next due time
+    int64_t due_at = 0;                               // tick/worker: the stored due time this run serves (0 = none)
 };
 
 struct RunResult {
@@ -36,13 +38,21 @@ struct RunResult {
 
 RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOptions& options);
 
+// A due job the tick's budget left no turn (the share rule, core/due.h): one short transaction
+// writes its job_runs row (outcome skipped, exit reason "budget reached") and job_state's last
+// run, and leaves next_due_at alone, so the job stays due and goes first on the next tick.
+RunResult record_left_out(Db& db, const JobDef& job, const RunOptions& options);
+
 // Jobs that must not run beside `job`: its own list plus every job that names it (symmetric).
 // run_job skips `job` while one of them holds a live lease; `cleanup status` reports them.
 std::vector<std::string> conflicts_of(const JobDef& job);
 
-// The next due time of `job` after `after` (its schedule from config, timezone from [general]).
-// Returns INT64_MAX for schedule = off.
-int64_t next_due(const Config& config, const JobDef& job, int64_t after);
+// The job's schedule from config (validated at load); nullopt for schedule = off.
+std::optional<Schedule> job_schedule(const Config& config, const JobDef& job);
+
+// The next due time of `job` after a run at `now` that served stored due time `due` (0 = none):
+// Schedule::next_due with the timezone from [general]. Returns INT64_MAX for schedule = off.
+int64_t next_due(const Config& config, const JobDef& job, int64_t due, int64_t now);
 
 // Exit code for a set of runs: failed > interrupted > lock/conflict (only if `locks_matter`) > ok.
 int exit_code_for(const std::vector<RunResult>& runs, bool locks_matter);

@@ -515,6 +515,7 @@ std::optional<Schedule> Schedule::parse(const std::string& text, std::string* er
         auto inner = parse(expr, error);  // cannot fail
         if (!inner) return std::nullopt;
         inner->macro_ = s.macro_;
+        inner->explicit_time_ = false;  // @daily is "some time each day", not "at 00:00"
         inner->text_ = text;
         return inner;
     }
@@ -531,6 +532,8 @@ std::optional<Schedule> Schedule::parse(const std::string& text, std::string* er
     // Vixie cron decides "restricted" by the first character, so "*/2" counts as unrestricted.
     s.dom_star_ = tok[2][0] == '*';
     s.dow_star_ = tok[4][0] == '*';
+    // "0 2 * * *" or "30 1,13 * * *" names the time of day; "*/15 * * * *" or "0 * * * *" do not.
+    s.explicit_time_ = tok[0][0] != '*' && tok[1][0] != '*';
     // Refuse an expression no day ever matches ("0 0 31 2 *", "0 0 30 2 *"): it would be accepted
     // and silently never run. Every field has a value, so it is due iff some day matches, and the
     // Gregorian calendar repeats its (weekday, leap year) combinations within any 28 years that do
@@ -610,6 +613,42 @@ int64_t Schedule::next_after(int64_t after, const std::string& job, const std::s
         ++mi;  // an earlier instant: the first occurrence of a repeated hour we are already past
     }
     return INT64_MAX;
+}
+
+int64_t Schedule::early_tolerance() const {
+    if (kind_ != Kind::interval) return 0;
+    return std::min<int64_t>(60, interval_ / 10);
+}
+
+int64_t Schedule::current_slot(int64_t due, int64_t now, const std::string& job) const {
+    if (kind_ != Kind::interval || interval_ == 0) return due > 0 ? due : now;
+    // Before the first run the grid starts at the epoch plus the stagger: `every 15m` lands on
+    // :00/:15/:30/:45 UTC, in step with a 5- or 15-minute crontab.
+    const int64_t anchor = due > 0 ? due : stagger(job);
+    if (due <= 0) {
+        // First run: the next slot is the first one at least half an interval away, so a daily
+        // job whose grid slot is 01:07 does not run at 01:00 and again at 01:15.
+        const int64_t from = now + interval_ / 2;
+        const int64_t k = from <= anchor ? 0 : (from - anchor + interval_ - 1) / interval_;
+        return anchor + k * interval_ - interval_;
+    }
+    const int64_t reach = now + early_tolerance();
+    if (reach < anchor) return anchor - interval_;  // ran before its slot (not by the scheduler)
+    return anchor + (reach - anchor) / interval_ * interval_;
+}
+
+int64_t Schedule::next_due(int64_t due, int64_t now, const std::string& job, const std::string& tz) const {
+    if (kind_ == Kind::cron) return next_after(now, job, tz);
+    if (interval_ == 0) return now == INT64_MAX ? INT64_MAX : now + 1;
+    const int64_t slot = current_slot(due, now, job);
+    return slot > INT64_MAX - interval_ ? INT64_MAX : slot + interval_;
+}
+
+int64_t Schedule::first_due(int64_t now, const std::string& job, const std::string& tz) const {
+    if (!explicit_time_) return 0;
+    // next_after is strictly after; starting one second before this minute makes the current
+    // minute count.
+    return next_after(floor_div(now, 60) * 60 - 1, job, tz);
 }
 
 int64_t Schedule::stagger(const std::string& job) const {

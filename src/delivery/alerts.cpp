@@ -17,6 +17,7 @@ struct Alert {
     std::string job, kind;  // kind: failing | recovered
     int64_t run_id = 0, failures = 0, at = 0;
     std::string error;
+    std::string subject;  // send_job_alert: its own subject; error is then the whole text
 };
 
 struct ChannelResult {
@@ -25,12 +26,14 @@ struct ChannelResult {
 };
 
 std::string subject_of(const Alert& a) {
+    if (!a.subject.empty()) return "[mailjobs] " + a.job + ": " + a.subject;
     if (a.kind == "failing")
         return "[mailjobs] " + a.job + " failing: " + std::to_string(a.failures) + " runs in a row on " + Lease::host();
     return "[mailjobs] " + a.job + " recovered on " + Lease::host();
 }
 
 std::string text_of(const Alert& a) {
+    if (!a.subject.empty()) return a.error + "\n";
     std::string t = subject_of(a).substr(11) + ".\n";
     if (a.kind == "failing") {
         t += "Last run: " + std::to_string(a.run_id) + " at " + iso_time(a.at) + ".\nError: " + a.error + "\n";
@@ -126,7 +129,7 @@ void check_alerts(Db& db, const Config& config, const std::string& job, int64_t 
         SQLite::Statement st(db.sql(), "SELECT consecutive_failures, alert_state FROM job_state WHERE job = ?");
         st.bind(1, job);
         if (!st.executeStep()) return;
-        Alert a{job, "", run_id, st.getColumn(0).getInt64(), wall_now(), error};
+        Alert a{job, "", run_id, st.getColumn(0).getInt64(), wall_now(), error, ""};
         std::string state = st.getColumn(1).getString();
         st.reset();
         if (failed && a.failures >= threshold && state == "ok" && transition(db, job, "ok", "alerted")) a.kind = "failing";
@@ -150,6 +153,30 @@ void check_alerts(Db& db, const Config& config, const std::string& job, int64_t 
         record(db, a, results, !any_sent);
     } catch (const std::exception& e) {
         logger().log(Level::warn, "alert_failed", {{"error", e.what()}}, job, run_id);
+    }
+}
+
+bool send_job_alert(Db& db, const Config& config, const std::string& job, int64_t run_id,
+                    const std::string& subject, const std::string& text) {
+    try {
+        bool by_email = !config.str("alerts", "email").empty(), by_webhook = !config.str("alerts", "webhook_url").empty();
+        if (!by_email && !by_webhook) return false;
+        Alert a{job, "failing", run_id, 0, wall_now(), text, subject};
+        std::vector<ChannelResult> results;
+        if (by_email) results.push_back(send_email(config, a));
+        if (by_webhook) results.push_back(send_webhook(config, a));
+        bool any_sent = false;
+        for (const auto& r : results) {
+            any_sent |= r.error.empty();
+            nlohmann::json f = {{"kind", "job_alert"}, {"channel", r.channel}, {"subject", subject}};
+            if (!r.error.empty()) f["error"] = r.error;
+            logger().log(r.error.empty() ? Level::info : Level::warn, r.error.empty() ? "alert_sent" : "alert_failed", f, job, run_id);
+        }
+        record(db, a, results, false);
+        return any_sent;
+    } catch (const std::exception& e) {  // never fails the job
+        logger().log(Level::warn, "alert_failed", {{"error", e.what()}}, job, run_id);
+        return false;
     }
 }
 

@@ -19,4 +19,11 @@ namespace mj {
 // `failed`: the run's outcome was failed; job_state already holds this run's consecutive_failures.
 void check_alerts(Db& db, const Config& config, const std::string& job, int64_t run_id, bool failed, const std::string& error);
 
+// A one-off alert raised by a job about its data (not a failure streak), e.g. overflow-hold-expiry
+// keeping held mail whose deletion warning was never sent (issue 12.3). Same channels; recorded in
+// operator_alerts as kind 'failing' with `text` as its error. The caller makes it go once. Returns
+// true if any channel took it.
+bool send_job_alert(Db& db, const Config& config, const std::string& job, int64_t run_id,
+                    const std::string& subject, const std::string& text);
+
 }  // namespace mj

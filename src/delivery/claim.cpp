@@ -49,7 +49,21 @@ BatchEnd work_claimed(const std::vector<int64_t>& claimed, const std::function<b
             release(rest(i));
             return must_stop() ? BatchEnd::stopped : BatchEnd::claim_more;  // half used: claim afresh
         }
-        Step step = work(claimed[i]);
+        Step step;
+        try {
+            step = work(claimed[i]);
+        } catch (...) {
+            // An exception (an I/O error or a full disk while recording this row's result): the
+            // rows not yet started go back now, so the next run need not wait for their claims to
+            // expire. This row keeps its claim: it may have been sent, so it is retried only once
+            // the claim expires (the at-least-once window). Best effort: if the database refuses
+            // that write too, those claims expire like a killed run's.
+            try {
+                release(rest(i + 1));
+            } catch (...) {
+            }
+            throw;
+        }
         if (step == Step::next) continue;
         release(rest(step == Step::fail_after ? i + 1 : i));
         return BatchEnd::failed;

@@ -38,7 +38,9 @@ void release_rows(Db& db, const QueueSpec& q, const std::vector<int64_t>& ids, c
 
 // Working through one claimed batch, row by row (forward-retry, notification-delivery).
 // Before every row after the first, the rest goes back (release) when the job must stop or half
-// the claim TTL is used, so no claim sits waiting to expire. work(id) handles one row and answers:
+// the claim TTL is used, so no claim sits waiting to expire; when work(id) throws, the rows after
+// it go back before the exception goes on (work(id)'s own row keeps its claim until it expires).
+// work(id) handles one row and answers:
 enum class Step {
     next,         // go on with the next row
     fail_after,   // end the run as failed; this row is recorded, the rest goes back

@@ -169,7 +169,7 @@ HttpResponse http_send(const HttpRequest& req) {
         // Refused, unreachable, DNS, TLS, timeouts: the receiver may be back later. The retry
         // schedule is finite, so a host that never comes back still ends permanently failed.
         res.status = rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT ? SendStatus::permanent : SendStatus::transient;
-        res.error = curl_error(rc, errbuf, req.timeout_ms);
+        res.error = curl_error(rc, errbuf, req.timeout_ms) + missing_system_file_hint(rc, req.ca_file);
         res.unreachable = rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT;
         return finish();
     }

@@ -1,6 +1,7 @@
 // MailTransport::send (the checks every transport shares), from_config, valid_address.
 #include "delivery/mail.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 
@@ -60,10 +61,18 @@ SendResult MailTransport::send(const MailMessage& m) {
 std::unique_ptr<MailTransport> MailTransport::from_config(const Config& config) {
     const std::string& kind = config.str("mail", "transport");
     int64_t max_bytes = config.integer("mail", "max_message_bytes");
-    if (kind == "smtp") return make_smtp_transport(config, max_bytes, false);
-    if (kind == "smtps") return make_smtp_transport(config, max_bytes, true);
-    if (kind == "maildir") return make_maildir_transport(config, max_bytes);
-    return make_sendmail_transport(config, max_bytes);
+    std::unique_ptr<MailTransport> t;
+    if (kind == "smtp") t = make_smtp_transport(config, max_bytes, false);
+    else if (kind == "smtps") t = make_smtp_transport(config, max_bytes, true);
+    else if (kind == "maildir") t = make_maildir_transport(config, max_bytes);
+    else t = make_sendmail_transport(config, max_bytes);
+    t->timeout_s_ = std::max<int64_t>(1, config.duration("mail", "timeout"));
+    return t;
+}
+
+bool MailTransport::fits_in_budget() const {
+    if (deadline_ == std::chrono::steady_clock::time_point::max()) return true;
+    return std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s_) <= deadline_;
 }
 
 namespace {

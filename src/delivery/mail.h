@@ -5,8 +5,17 @@
 // Every failure is classified: transient (4xx, timeouts, connection refused, sendmail EX_TEMPFAIL)
 // is retried later; permanent (5xx, malformed address, message over the size limit) is not.
 // A failure that says nothing about the message itself (server unreachable, TLS or login failed,
-// sendmail missing) is transient and sets transport_down: the caller stops its batch there.
+// sendmail missing) is transient and sets transport_down: the caller stops its batch there and
+// does not count it as an attempt of the message (issue 12.2: an outage must not use up retries).
+// A failure after the whole message was handed over without an answer about it (timeout at the
+// end of DATA, connection lost, sendmail killed after reading it all) sets outcome_unknown: the
+// message may have been delivered. It counts as an attempt; its retry must carry the same
+// Message-ID so the receiver can drop a copy.
+//
+// Time (issue 12.1): every stage of a send is bounded by [mail] timeout, and a send starts only
+// when that timeout fits before the deadline the job gives (set_deadline): fits_in_budget().
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -34,6 +43,7 @@ struct SendResult {
     int code = 0;            // SMTP reply code, sendmail exit status, or 0
     std::string error;       // one line, for history and logs; "" when ok
     bool transport_down = false;  // transient and not about this message (see top of file)
+    bool outcome_unknown = false; // transient: handed over, no answer; may have been delivered
     int64_t duration_ms = 0;
 };
 
@@ -49,6 +59,12 @@ public:
     virtual void close() {}
     // "sendmail", "smtp", "smtps", "maildir".
     virtual const char* name() const = 0;
+    // The end of the run's time budget; no send (and no QUIT wait) is started that could outlast it.
+    void set_deadline(std::chrono::steady_clock::time_point deadline) { deadline_ = deadline; }
+    // True when a whole send ([mail] timeout) still fits before the deadline (always without one).
+    bool fits_in_budget() const;
+    // [mail] timeout in seconds: the longest one send may take.
+    int64_t timeout_s() const { return timeout_s_; }
     // Built from [mail] in jobs.ini. Throws Error(kExitUsage) for a configuration that cannot
     // work (smtp without a host, unreadable smtp_password_file).
     static std::unique_ptr<MailTransport> from_config(const Config& config);
@@ -59,6 +75,8 @@ protected:
 
 private:
     int64_t max_bytes_;
+    int64_t timeout_s_ = 0;
+    std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
 };
 
 // True if `address` is a plausible bare mailbox (local@domain, no spaces, no CR/LF, no <>).

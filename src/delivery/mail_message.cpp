@@ -134,9 +134,15 @@ std::string format_mailbox(const Mailbox& m) {
     return quoted + "\" " + addr;
 }
 
+size_t encoded_body_size(const std::string& text) { return quoted_printable(text).size(); }
+
+std::string new_message_id(const std::string& from_address, int64_t date) {
+    std::string domain = from_address.substr(from_address.rfind('@') + 1);
+    return "<" + std::to_string(date) + "." + random_hex(8) + "@" + no_crlf(domain) + ">";
+}
+
 std::string build_message(const OutgoingMail& m) {
-    std::string domain = m.from.address.substr(m.from.address.rfind('@') + 1);
-    std::string id = m.message_id.empty() ? "<" + std::to_string(m.date) + "." + random_hex(8) + "@" + domain + ">" : m.message_id;
+    std::string id = m.message_id.empty() ? new_message_id(m.from.address, m.date) : m.message_id;
     std::string h;
     h += "From: " + format_mailbox(m.from) + "\n";
     h += "To: " + format_mailbox(m.to) + "\n";

@@ -30,6 +30,13 @@ struct OutgoingMail {
 
 std::string build_message(const OutgoingMail& mail);
 
+// Size in bytes of `text` as build_message encodes a body (quoted-printable): for size limits.
+size_t encoded_body_size(const std::string& text);
+
+// A new unique Message-ID, "<DATE.RANDOM@DOMAIN>" with DOMAIN taken from `from_address`. Callers
+// that may send the same message again (notices) store it and reuse it on every attempt.
+std::string new_message_id(const std::string& from_address, int64_t date);
+
 // "Display Name <address>" with the name quoted or RFC 2047 encoded as needed.
 std::string format_mailbox(const Mailbox& m);
 

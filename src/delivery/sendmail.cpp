@@ -8,9 +8,13 @@
 // Otherwise (forwards: their To: names the alias) -t is dropped and the envelope is passed as
 // "-f SENDER -- RCPT...". Exit status: 0 sent; 75 EX_TEMPFAIL and the resource errors 71-74
 // transient; cannot run (126/127), killed or timed out transient and transport_down; any other
-// status permanent. stderr and stdout are captured into the error.
+// status permanent. stderr and stdout are captured into the error. A program still running after
+// [mail] timeout is killed (SIGKILL) and waited for, so a hung sendmail never holds the run; if it
+// had read the whole message by then, the outcome is unknown (it may have queued it) and counts
+// as an attempt (SendResult.outcome_unknown), otherwise it is transport_down.
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -54,6 +58,7 @@ std::string to_lf(const std::string& data) {
 
 struct ChildResult {
     bool started = false, timed_out = false;
+    bool input_done = false;  // the whole input was written and stdin closed
     int status = 0;          // waitpid status
     std::string output;      // stderr + stdout, first 4 KiB
     std::string io_error;
@@ -105,36 +110,50 @@ ChildResult run_child(const std::vector<std::string>& args, const std::string& i
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
     size_t written = 0;
     int wfd = in[1], rfd = out[0];
-    if (input.empty()) { close(wfd); wfd = -1; }
+    if (input.empty()) { close(wfd); wfd = -1; r.input_done = true; }
+    // After the last byte is written, stdin stays open until the program has read it all
+    // (FIONREAD on the pipe says what is unread): only then is the message handed over
+    // (input_done), and only then does the program see the end of its input.
+    bool all_written = false;
     while (rfd >= 0 || wfd >= 0) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
         if (left <= 0) { r.timed_out = true; break; }
         pollfd fds[2];
-        int n = 0;
-        if (rfd >= 0) fds[n++] = {rfd, POLLIN, 0};
-        if (wfd >= 0) fds[n++] = {wfd, POLLOUT, 0};
-        int rc = poll(fds, n, static_cast<int>(std::min<int64_t>(left, 1000)));
+        int n = 0, ri = -1, wi = -1;
+        if (rfd >= 0) { ri = n; fds[n++] = {rfd, POLLIN, 0}; }
+        // Once all is written, POLLOUT would always be ready; events 0 still reports POLLERR (no reader left).
+        if (wfd >= 0) { wi = n; fds[n++] = {wfd, static_cast<short>(all_written ? 0 : POLLOUT), 0}; }
+        int rc = poll(fds, n, static_cast<int>(std::min<int64_t>(left, all_written ? 5 : 1000)));
         if (rc < 0 && errno != EINTR) { r.io_error = std::string("poll: ") + std::strerror(errno); break; }
-        if (rc <= 0) continue;
-        for (int i = 0; i < n; ++i) {
-            if (!fds[i].revents) continue;
-            if (fds[i].fd == rfd) {
-                char buf[4096];
-                ssize_t got = read(rfd, buf, sizeof buf);
-                if (got > 0) {
-                    if (r.output.size() < 4096) r.output.append(buf, static_cast<size_t>(got));
-                } else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
-                    close(rfd);
-                    rfd = -1;
-                }
-            } else {
-                ssize_t put = write(wfd, input.data() + written, std::min<size_t>(input.size() - written, 65536));
-                if (put > 0) written += static_cast<size_t>(put);
-                // EPIPE: the program exited without reading everything; its exit status tells why.
-                if ((put < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) {
-                    close(wfd);
-                    wfd = -1;
-                }
+        if (ri >= 0 && rc > 0 && fds[ri].revents) {
+            char buf[4096];
+            ssize_t got = read(rfd, buf, sizeof buf);
+            if (got > 0) {
+                if (r.output.size() < 4096) r.output.append(buf, static_cast<size_t>(got));
+            } else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
+                close(rfd);
+                rfd = -1;
+            }
+        }
+        if (wi < 0) continue;
+        if (all_written) {
+            int unread = 0;
+            bool known = ioctl(wfd, FIONREAD, &unread) == 0;  // not known: count it as read, as before
+            bool reader_gone = rc > 0 && (fds[wi].revents & (POLLERR | POLLHUP));
+            if (!known || unread == 0 || reader_gone) {
+                r.input_done = !known || unread == 0;
+                close(wfd);
+                wfd = -1;
+            }
+        } else if (rc > 0 && fds[wi].revents) {
+            ssize_t put = write(wfd, input.data() + written, std::min<size_t>(input.size() - written, 65536));
+            if (put > 0) written += static_cast<size_t>(put);
+            // EPIPE: the program exited without reading everything; its exit status tells why.
+            if (put < 0 && errno != EAGAIN && errno != EINTR) {
+                close(wfd);
+                wfd = -1;
+            } else if (written == input.size()) {
+                all_written = true;
             }
         }
     }
@@ -178,8 +197,14 @@ protected:
         std::string out = one_line(c.output);
         SendResult r;
         if (!c.started) return {SendStatus::transient, 0, "cannot run " + command_[0] + ": " + c.io_error, true};
+        if (c.timed_out && c.input_done) {
+            SendResult u{SendStatus::transient, 0, command_[0] + " timed out after " + std::to_string(timeout_s_) +
+                                                       "s ([mail] timeout) and was killed, after reading the whole message: it may have queued it"};
+            u.outcome_unknown = true;
+            return u;
+        }
         if (c.timed_out)
-            return {SendStatus::transient, 0, command_[0] + " timed out after " + std::to_string(timeout_s_) + "s", true};
+            return {SendStatus::transient, 0, command_[0] + " timed out after " + std::to_string(timeout_s_) + "s ([mail] timeout) and was killed", true};
         if (WIFSIGNALED(c.status))
             return {SendStatus::transient, 0, command_[0] + " killed by signal " + std::to_string(WTERMSIG(c.status)), true};
         int code = WEXITSTATUS(c.status);

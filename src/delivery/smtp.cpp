@@ -13,7 +13,20 @@
 // 530 STARTTLS or AUTH required, 534/535/538 authentication), which are transient and transport_down like
 // connection refused, DNS, timeouts and TLS failures: the operator fixes the configuration and the
 // queued mail goes out on a later run instead of being failed for good.
+//
+// Timeouts (issue 12.1, measured with smtp_server.py "data_reply_delay"/"stall"): CURLOPT_TIMEOUT
+// did bound curl_easy_perform (a 2 s timeout returned after 2000 ms, also on a reused handle), but
+// libcurl's smtp_done() reports a timeout at the end of DATA without marking the connection for
+// closing. The connection stayed cached; curl_easy_cleanup() then sent QUIT on it and waited for
+// an answer with CURLOPT_SERVER_RESPONSE_TIMEOUT (default 120 s, CURLOPT_TIMEOUT does not apply
+// while disconnecting): 10 s + 120 s against a silent server, and until the late "250" (read as
+// the answer to QUIT) against a slow one; a next message on that connection would have read the
+// late reply as its own. So: every reply wait is bounded by [mail] timeout
+// (SERVER_RESPONSE_TIMEOUT), and after a failure without an SMTP reply (timeout, connection lost)
+// the connection is dropped at once (socket shut down, so no QUIT is waited for) and the next
+// message opens a new one.
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 #include <cctype>
 #include <cstdlib>
@@ -30,7 +43,7 @@ namespace {
 
 struct Upload {
     const std::string* data;
-    size_t offset = 0;
+    size_t offset = 0;  // == data->size(): libcurl has the whole message (it stops reading at INFILESIZE)
 };
 
 size_t read_upload(char* buf, size_t size, size_t n, void* user) {
@@ -108,7 +121,10 @@ public:
     const char* name() const override { return implicit_tls_ ? "smtps" : "smtp"; }
 
     void close() override {
-        if (curl_) curl_easy_cleanup(curl_);  // sends QUIT on a connection still open
+        // QUIT on a connection still open, its answer awaited at most [mail] timeout; without that
+        // much budget left the connection is dropped instead (the server treats it like a QUIT).
+        if (curl_ && !fits_in_budget()) drop_socket();
+        if (curl_) curl_easy_cleanup(curl_);
         curl_ = nullptr;
     }
 
@@ -132,7 +148,16 @@ protected:
         curl_easy_setopt(curl_, CURLOPT_MAIL_RCPT, nullptr);
         curl_slist_free_all(rcpt);
         if (rc == CURLE_OK) return {SendStatus::ok, static_cast<int>(code), ""};
-        return classify(rc, static_cast<int>(code));
+        // The last reply is the final answer only when it is an error reply; a 354 (or 250 to
+        // RCPT) as last reply means the answer about the message never came.
+        bool answered = code >= 400;
+        SendResult r = classify(rc, static_cast<int>(code), !answered && up.offset == data.size());
+        if (!answered) {  // no answer: what the server will say next is unknown; never reuse this connection
+            drop_socket();
+            curl_easy_cleanup(curl_);
+            curl_ = nullptr;
+        }
+        return r;
     }
 
 private:
@@ -149,7 +174,12 @@ private:
         curl_easy_setopt(curl_, CURLOPT_DEBUGFUNCTION, on_debug);
         curl_easy_setopt(curl_, CURLOPT_DEBUGDATA, &replies_);
         if (connect_timeout_ > 0) curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT, static_cast<long>(connect_timeout_));
-        if (timeout_ > 0) curl_easy_setopt(curl_, CURLOPT_TIMEOUT, static_cast<long>(timeout_));
+        if (timeout_ > 0) {
+            // TIMEOUT bounds one message (connect, TLS, AUTH and every command); SERVER_RESPONSE_TIMEOUT
+            // bounds each reply wait, including the QUIT at close, where TIMEOUT does not apply.
+            curl_easy_setopt(curl_, CURLOPT_TIMEOUT, static_cast<long>(timeout_));
+            curl_easy_setopt(curl_, CURLOPT_SERVER_RESPONSE_TIMEOUT, static_cast<long>(timeout_));
+        }
         if (!implicit_tls_) {
             long level = starttls_ == "required" ? CURLUSESSL_ALL : starttls_ == "opportunistic" ? CURLUSESSL_TRY : CURLUSESSL_NONE;
             curl_easy_setopt(curl_, CURLOPT_USE_SSL, level);
@@ -163,9 +193,17 @@ private:
         return true;
     }
 
-    SendResult classify(CURLcode rc, int code) {
+    // Shuts the connection's socket down, so the cleanup that follows neither waits for a QUIT
+    // answer nor sends anything a server could mistake for a command.
+    void drop_socket() {
+        curl_socket_t fd = CURL_SOCKET_BAD;
+        if (curl_easy_getinfo(curl_, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK && fd != CURL_SOCKET_BAD) shutdown(fd, SHUT_RDWR);
+    }
+
+    // `handed_over`: the whole message was sent and no reply about it came.
+    SendResult classify(CURLcode rc, int code, bool handed_over) {
         std::string what = errbuf_[0] ? errbuf_ : curl_easy_strerror(rc);
-        std::string error = std::string(name()) + " " + host_ + ": " + one_line(what, 200);
+        std::string error = std::string(name()) + " " + host_ + ": " + one_line(what, 200) + missing_system_file_hint(rc, ca_bundle_);
         for (auto it = replies_.rbegin(); code >= 400 && it != replies_.rend(); ++it)
             if (std::atoi(it->c_str()) == code) {
                 error += " (server said: " + one_line(*it, 200) + ")";
@@ -175,6 +213,14 @@ private:
         if (session) return {SendStatus::transient, code, error, true};
         if (code >= 500 && code < 600) return {SendStatus::permanent, code, error};
         if (code >= 400 && code < 500) return {SendStatus::transient, code, error};
+        if (handed_over) {
+            // The server has the message and did not say what it did with it: it may be delivered.
+            // An attempt of this message (it counts), not a transport fault; the retry carries the
+            // same Message-ID so the receiver can drop the copy.
+            SendResult r{SendStatus::transient, 0, error + " after the whole message was sent: it may have been delivered"};
+            r.outcome_unknown = true;
+            return r;
+        }
         return {SendStatus::transient, code, error, session_level(rc)};
     }
 

@@ -12,8 +12,14 @@
 //                                  (dedupe key forward_failed:<id>); the message stays until
 //                                  failed-email-expiry purges it
 // A transport that is down (connection refused, TLS, login, sendmail missing) ends the run as
-// failed after that one attempt; the other claimed rows go back untouched. Dry-run lists what
-// would be sent and claims nothing.
+// failed after that one try, which is not counted as an attempt of the message (issue 12.2: a
+// night-long relay outage must not use up the retries and fail mail for good): the row stays
+// pending and due with its attempts unchanged, the other claimed rows go back untouched, and the
+// failed run feeds the operator alert. A timeout after the whole message was handed over is an
+// unknown outcome (it may have been delivered): it counts as an attempt and the retry sends the
+// same bytes, so the original Message-ID lets the receiver drop a copy (issue 12.1). A send starts
+// only when [mail] timeout fits in the run's remaining budget. Dry-run lists what would be sent
+// and claims nothing.
 #include "jobs/forward_retry.h"
 
 #include <algorithm>
@@ -134,6 +140,7 @@ struct Run {
 
     // One short transaction: the row's new state, its attempt, and what follows from it.
     void record(const FailedEmail& f, const SendResult& r) {
+        if (r.transport_down) return record_transport_down(f, r);
         int64_t t = now(), attempt = f.attempts + 1;
         std::optional<int64_t> next;
         std::string outcome = "delivered";
@@ -200,6 +207,39 @@ struct Run {
         if (!kept) return;
         ctx.counts.changed += 1;
         ctx.counts.add(outcome, 1);
+        if (r.outcome_unknown) ctx.counts.add("outcome_unknown", 1);
+    }
+
+    // The transport said nothing about this message: back to pending, still due, attempts
+    // unchanged; the try is kept in job_attempts (and last_error) so the outage is visible.
+    void record_transport_down(const FailedEmail& f, const SendResult& r) {
+        int64_t t = now();
+        bool kept = false;
+        ctx.db.write([&] {
+            SQLite::Statement q(ctx.db.sql(), "UPDATE failed_emails SET status = 'pending', last_attempt_at = ?1, last_error = ?2, "
+                                              "claimed_by = NULL, claim_expires_at = NULL WHERE id = ?3 AND claimed_by = ?4");
+            q.bind(1, t);
+            q.bind(2, r.error);
+            q.bind(3, f.id);
+            q.bind(4, owner);
+            kept = q.exec() == 1;
+            if (!kept) return;
+            Attempt a;
+            a.run_id = ctx.run_id;
+            a.job = ctx.job;
+            a.item_table = "failed_emails";
+            a.item_id = f.id;
+            a.attempt = f.attempts + 1;
+            if (r.code) a.status_code = r.code;
+            a.error = r.error + " (transport down: not counted as an attempt)";
+            a.duration_ms = r.duration_ms;
+            a.next_retry_at = t;  // due again on the next run
+            a.created_at = t;
+            record_attempt_in_txn(ctx.db, a);
+        });
+        ctx.warn("message", {{"id", f.id}, {"outcome", kept ? "transport_down" : "claim_lost"}, {"attempt", f.attempts + 1},
+                             {"code", r.code}, {"duration_ms", r.duration_ms}, {"error", r.error}});
+        if (kept) ctx.counts.add("transport_down", 1);
     }
 
     // A claim must outlive the slowest send: at least twice [mail] timeout plus a minute. A batch
@@ -212,6 +252,13 @@ struct Run {
     void release(const std::vector<int64_t>& ids) {
         if (ids.empty()) return;
         ctx.db.write([&] { release_rows(ctx.db, kQueue, ids, owner); });
+    }
+
+    // A send may take up to [mail] timeout; one that could outlast the budget is left for the next run.
+    Outcome budget_left_too_short() {
+        ctx.note = "budget reached: less than [mail] timeout (" + std::to_string(transport->timeout_s()) +
+                   "s) left for the next message; the rest waits for the next run";
+        return Outcome::more;
     }
 
     Outcome dry_run() {
@@ -232,6 +279,7 @@ struct Run {
         int64_t batch = std::max<int64_t>(1, ctx.cfg_int("batch_size")), ttl = claim_ttl();
         while (true) {
             if (ctx.should_stop()) return Outcome::more;
+            if (!transport->fits_in_budget()) return budget_left_too_short();
             std::vector<int64_t> claimed;
             int64_t t = now();  // claim time
             ctx.db.write([&] {
@@ -241,7 +289,7 @@ struct Run {
             if (claimed.empty()) return Outcome::done;
             ctx.counts.examined += static_cast<int64_t>(claimed.size());
             BatchEnd end = work_claimed(
-                claimed, [&] { return ctx.should_stop(); }, [&] { return now() - t > ttl / 2; },
+                claimed, [&] { return ctx.should_stop() || !transport->fits_in_budget(); }, [&] { return now() - t > ttl / 2; },
                 [&](const std::vector<int64_t>& ids) { release(ids); },
                 [&](int64_t id) {
                     auto f = load(id);
@@ -250,11 +298,15 @@ struct Run {
                     if (auto bad = read_spool(*f)) r = *bad;
                     else r = transport->send(MailMessage{f->mail_from, {f->rcpt_to}, f->raw, false});
                     record(*f, r);
+                    if (r.outcome_unknown) {  // a server this slow would cost every next message a timeout too
+                        ctx.note = "mail server did not answer in time: " + r.error;
+                        return Step::fail_after;
+                    }
                     if (!r.transport_down) return Step::next;
-                    ctx.note = "mail transport unavailable: " + r.error;
+                    ctx.note = "mail transport unavailable: " + r.error + " (the mail waits; attempts not counted)";
                     return Step::fail_after;
                 });
-            if (end == BatchEnd::stopped) return Outcome::more;
+            if (end == BatchEnd::stopped) return ctx.should_stop() ? Outcome::more : budget_left_too_short();
             if (end == BatchEnd::failed) return Outcome::failed;
         }
     }
@@ -269,6 +321,7 @@ Outcome forward_retry(JobContext& ctx) {
     run.owner = ctx.lease ? ctx.lease->owner() : Lease::make_owner_token();
     run.spool_dir = ctx.config.path(ctx.section(), "spool_dir");
     run.transport = MailTransport::from_config(ctx.config);
+    run.transport->set_deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(ctx.remaining_ms()));
     Outcome o = run.run();
     run.transport->close();
     return o;

@@ -10,17 +10,31 @@
 // Each notice goes once: the dedupe_key makes queueing it twice impossible, the claim keeps two
 // runs off one row, and its status moves queued -> sending -> sent|queued (retry)|failed in short
 // transactions. Transient failures wait [job.notification-delivery] retry_schedule (backoff per
-// attempt); after the last one, or on a permanent failure, the notice is failed.
+// attempt); after the last one, or on a permanent failure, the notice is failed. A transport that
+// is down (SendResult.transport_down) is not an attempt of the notice: it stays queued, due, with
+// its attempts unchanged, and the run fails (so the operator alert fires); after any outage each
+// notice still gets its real attempts (issue 12.2).
+//
+// Message-ID (issue 12.1): fixed in notification_outbox.message_id when the notice is first
+// claimed and sent with every attempt, so after an unknown outcome (timeout once the message was
+// handed over) a retry is recognisably the same e-mail. An unknown outcome counts as an attempt
+// and keeps its hourly-cap slot (the e-mail may have gone out).
+//
+// Budget: a send starts only when [mail] timeout fits in the run's remaining time.
 //
 // Digest (digest = true): the due notices of one user from one persona are folded into one
 // e-mail: a new row of kind 'digest' is claimed in their place and they become 'digested' with
-// digest_id pointing at it, in the same claim transaction.
+// digest_id pointing at it, in the same claim transaction. A digest holds only as many notices as
+// fit in [mail] max_message_bytes (the rest make the next digest); a digest that fails for good
+// gives its notices back: they become queued again, keep digest_id (so they are never folded
+// again) and go out on their own (issue 12.4: a failed digest lost every notice folded into it).
 #include "jobs/notification_delivery.h"
 
 #include <algorithm>
 #include <chrono>
 
 #include "core/lease.h"
+#include "delivery/notice_time.h"
 #include "delivery/attempts.h"
 #include "delivery/claim.h"
 #include "delivery/mail.h"
@@ -34,9 +48,9 @@ namespace {
 const QueueSpec kQueue{"notification_outbox", "queued", "sending", "next_attempt_at"};
 
 struct OutboxRow {
-    int64_t id = 0, attempts = 0;
+    int64_t id = 0, attempts = 0, digest_id = 0;  // digest_id 0: never folded
     std::optional<int64_t> user_id;
-    std::string to_address, persona, from_name, kind, subject, body, body_html;
+    std::string to_address, persona, from_name, kind, subject, body, body_html, message_id;
 };
 
 OutboxRow read_row(SQLite::Statement& q) {
@@ -51,10 +65,13 @@ OutboxRow read_row(SQLite::Statement& q) {
     r.body = q.getColumn(7).getString();
     r.body_html = q.getColumn(8).getString();
     r.attempts = q.getColumn(9).getInt64();
+    r.message_id = q.getColumn(10).getString();
+    r.digest_id = q.getColumn(11).getInt64();
     return r;
 }
 
-const char* kColumns = "id, user_id, to_address, persona, coalesce(from_name,''), kind, subject, body, coalesce(body_html,''), attempts";
+const char* kColumns = "id, user_id, to_address, persona, coalesce(from_name,''), kind, subject, body, coalesce(body_html,''), attempts, "
+                       "coalesce(message_id,''), coalesce(digest_id, 0)";
 
 struct Run {
     explicit Run(JobContext& c) : ctx(c) {}
@@ -98,10 +115,12 @@ struct Run {
 
     // Inside the claim transaction: the other due notices of `first`'s user and persona, claimed
     // and folded with it into a new digest row, which is returned claimed. nullopt when alone.
+    // A row that was in a digest before (digest_id set: that digest failed) is never folded again.
     std::optional<int64_t> fold(const OutboxRow& first, int64_t ttl_until) {
-        if (!first.user_id || first.kind == "digest") return std::nullopt;
+        if (!first.user_id || first.kind == "digest" || first.digest_id) return std::nullopt;
         SQLite::Statement q(ctx.db.sql(), std::string("SELECT ") + kColumns + " FROM notification_outbox WHERE user_id = ?1 "
                                               "AND status = 'queued' AND next_attempt_at <= ?2 AND id <> ?3 AND kind <> 'digest' "
+                                              "AND digest_id IS NULL "
                                               "AND to_address = ?4 AND persona = ?5 AND coalesce(from_name,'') = ?6 ORDER BY id LIMIT 100");
         q.bind(1, *first.user_id);
         q.bind(2, ctx.now);
@@ -109,13 +128,32 @@ struct Run {
         q.bind(4, first.to_address);
         q.bind(5, first.persona);
         q.bind(6, first.from_name);
-        std::vector<OutboxRow> rows{first};
-        while (q.executeStep()) rows.push_back(read_row(q));
+        // Fold in id order while the e-mail stays within [mail] max_message_bytes: headers (a fixed
+        // allowance, plus the subject, RFC 2047-encoded at worst) and each section's quoted-printable
+        // size (sections start on a new line, so their encodings add up; 8 bytes of slack each).
+        const int64_t limit = ctx.config.integer("mail", "max_message_bytes");
+        int64_t size = 1024 + 4 * static_cast<int64_t>(first.subject.size() + first.to_address.size() + first.from_name.size()) + 64;
+        auto section = [](const OutboxRow& r) { return "\n\n== " + r.subject + " ==\n\n" + r.body; };
+        auto fits = [&](const OutboxRow& r) {
+            int64_t more = static_cast<int64_t>(encoded_body_size(section(r))) + 8;
+            if (limit > 0 && size + more > limit) return false;
+            size += more;
+            return true;
+        };
+        std::vector<OutboxRow> rows;
+        if (fits(first)) rows.push_back(first);
+        bool full = rows.empty();
+        while (!full && q.executeStep()) {
+            OutboxRow r = read_row(q);
+            if (fits(r)) rows.push_back(std::move(r));
+            else full = true;  // the rest waits for the next digest, in id order
+        }
+        if (full && rows.size() < 2) ctx.counts.add("digest_size_limited", 1);
         if (rows.size() < 2) return std::nullopt;
         std::string body = "You have " + std::to_string(rows.size()) + " notices.\n";
         std::vector<int64_t> ids;
         for (const auto& r : rows) {
-            body += "\n\n== " + r.subject + " ==\n\n" + r.body;
+            body += section(r);
             ids.push_back(r.id);
         }
         SQLite::Statement ins(ctx.db.sql(),
@@ -148,6 +186,22 @@ struct Run {
         return digest_id;
     }
 
+    // Inside a write transaction: gives claimed row `id` its Message-ID unless it has one. Without
+    // a valid sender address there is no domain for it; such a notice is not sent anyway.
+    std::string assign_message_id(int64_t id) {
+        auto row = load(id, true);
+        if (!row) return "";
+        if (!row->message_id.empty()) return row->message_id;
+        Mailbox from = persona_sender(ctx.config, row->persona, row->from_name);
+        if (!valid_address(from.address)) return "";
+        std::string mid = new_message_id(from.address, ctx.now);
+        SQLite::Statement q(ctx.db.sql(), "UPDATE notification_outbox SET message_id = ? WHERE id = ? AND message_id IS NULL");
+        q.bind(1, mid);
+        q.bind(2, id);
+        q.exec();
+        return mid;
+    }
+
     // One short transaction: claims up to the room left under the cap (and the batch size),
     // folding digests, and reserves the quota. Returns the e-mails to send.
     std::vector<int64_t> claim_batch(int64_t batch, int64_t ttl, bool* capped) {
@@ -164,6 +218,7 @@ struct Run {
                 if (digest)
                     if (auto row = load(id, true)) digest_id = fold(*row, t + ttl);
                 out.push_back(digest_id ? *digest_id : id);
+                assign_message_id(out.back());
             }
             add_quota(static_cast<int64_t>(out.size()));
         });
@@ -174,37 +229,51 @@ struct Run {
         OutgoingMail m;
         m.from = from;
         m.to = {"", row.to_address};
-        m.subject = row.subject;
-        m.body = row.body;
-        m.body_html = row.body_html;
         m.date = now();
+        // Times only the sending makes true (overflow-hold purge dates, issue 12.3): rendered now.
+        m.subject = render_send_times(row.subject, m.date);
+        m.body = render_send_times(row.body, m.date);
+        m.body_html = render_send_times(row.body_html, m.date);
+        m.message_id = row.message_id;
         m.extra_headers = {{"X-Mailjobs-Notice", std::to_string(row.id) + " " + row.kind}};
         return MailMessage{from.address, {row.to_address}, build_message(m), true};
     }
 
     void record(const OutboxRow& row, const SendResult& r) {
+        // A transport that is down said nothing about this notice: not an attempt (issue 12.2).
+        const bool counted = !r.transport_down;
         int64_t t = now(), attempt = row.attempts + 1;
         std::optional<int64_t> next;
         std::string status = "sent";
-        if (r.status == SendStatus::transient) {
+        if (r.status == SendStatus::transient && counted) {
             if (auto delay = retry_delay(schedule, attempt)) next = t + *delay;
         }
-        if (r.status != SendStatus::ok) status = next ? "queued" : "failed";
+        if (r.status != SendStatus::ok) status = next || !counted ? "queued" : "failed";
         bool kept = false;
+        int unfolded = 0;
         ctx.db.write([&] {
             SQLite::Statement q(ctx.db.sql(),
                                 "UPDATE notification_outbox SET status = ?1, attempts = ?2, next_attempt_at = coalesce(?3, next_attempt_at), "
                                 "last_error = ?4, sent_at = ?5, claimed_by = NULL, claim_expires_at = NULL WHERE id = ?6 AND claimed_by = ?7");
             q.bind(1, status);
-            q.bind(2, attempt);
-            if (next) q.bind(3, *next); else q.bind(3);
+            q.bind(2, counted ? attempt : row.attempts);
+            if (next) q.bind(3, *next); else q.bind(3);  // not counted: next_attempt_at unchanged, due again
             if (r.error.empty()) q.bind(4); else q.bind(4, r.error);
             if (status == "sent") q.bind(5, t); else q.bind(5);
             q.bind(6, row.id);
             q.bind(7, owner);
             kept = q.exec() == 1;
             if (!kept) return;
-            if (status != "sent") add_quota(-1);  // nothing went out: give the slot back
+            if (status == "failed" && row.kind == "digest") {
+                // Failed for good: its notices go out on their own (they keep digest_id: never folded again).
+                SQLite::Statement u(ctx.db.sql(), "UPDATE notification_outbox SET status = 'queued', next_attempt_at = ?1 "
+                                                  "WHERE digest_id = ?2 AND status = 'digested'");
+                u.bind(1, t);
+                u.bind(2, row.id);
+                unfolded = u.exec();
+            }
+            // Nothing went out: give the slot back. An unknown outcome keeps it (it may have).
+            if (status != "sent" && !r.outcome_unknown) add_quota(-1);
             Attempt a;
             a.run_id = ctx.run_id;
             a.job = ctx.job;
@@ -212,20 +281,26 @@ struct Run {
             a.item_id = row.id;
             a.attempt = attempt;
             if (r.code) a.status_code = r.code;
-            a.error = r.error;
+            a.error = counted ? r.error : r.error + " (transport down: not counted as an attempt)";
             a.duration_ms = r.duration_ms;
-            a.next_retry_at = next;
+            a.next_retry_at = counted ? next : std::optional<int64_t>(t);
             a.created_at = t;
             record_attempt_in_txn(ctx.db, a);
         });
-        nlohmann::json fields = {{"id", row.id}, {"kind", row.kind}, {"outcome", kept ? status : "claim_lost"},
+        std::string outcome = !kept ? "claim_lost" : counted ? status : "transport_down";
+        nlohmann::json fields = {{"id", row.id}, {"kind", row.kind}, {"outcome", outcome},
                                  {"attempt", attempt}, {"code", r.code}};
+        if (r.outcome_unknown) fields["outcome_unknown"] = true;
+        if (unfolded) fields["notices_requeued"] = unfolded;
         if (!r.error.empty()) fields["error"] = r.error;
         if (next) fields["next_attempt_at"] = iso_time(*next);
         if (kept && status == "sent") ctx.info("notice", fields); else ctx.warn("notice", fields);
         if (!kept) return;
+        if (!counted) return ctx.counts.add("transport_down", 1);
         ctx.counts.changed += 1;
         ctx.counts.add(status == "queued" ? "retry_scheduled" : status, 1);
+        if (r.outcome_unknown) ctx.counts.add("outcome_unknown", 1);
+        ctx.counts.add("unfolded", unfolded);
     }
 
     // A claim must outlive the slowest send: at least twice [mail] timeout plus a minute. A batch
@@ -241,6 +316,13 @@ struct Run {
             release_rows(ctx.db, kQueue, ids, owner);
             add_quota(-static_cast<int64_t>(ids.size()));
         });
+    }
+
+    // A send may take up to [mail] timeout; one that could outlast the budget is left for the next run.
+    Outcome budget_left_too_short() {
+        ctx.note = "budget reached: less than [mail] timeout (" + std::to_string(transport->timeout_s()) +
+                   "s) left for the next e-mail; the rest waits for the next run";
+        return Outcome::more;
     }
 
     Outcome dry_run() {
@@ -262,6 +344,7 @@ struct Run {
         int64_t batch = std::max<int64_t>(1, ctx.cfg_int("batch_size")), ttl = claim_ttl();
         while (true) {
             if (ctx.should_stop()) return Outcome::more;
+            if (!transport->fits_in_budget()) return budget_left_too_short();
             bool capped = false;
             int64_t t = now();  // claim time
             auto claimed = claim_batch(batch, ttl, &capped);
@@ -276,7 +359,7 @@ struct Run {
             if (claimed.empty()) return Outcome::done;
             ctx.counts.examined += static_cast<int64_t>(claimed.size());
             BatchEnd end = work_claimed(
-                claimed, [&] { return ctx.should_stop(); }, [&] { return now() - t > ttl / 2; },
+                claimed, [&] { return ctx.should_stop() || !transport->fits_in_budget(); }, [&] { return now() - t > ttl / 2; },
                 [&](const std::vector<int64_t>& ids) { release(ids); },
                 [&](int64_t id) {
                     auto row = load(id, true);
@@ -288,13 +371,20 @@ struct Run {
                                                               "' is not a valid address ([mail])";
                         return Step::fail_before;
                     }
+                    if (row->message_id.empty()) {  // claimed while no sender was configured
+                        ctx.db.write([&] { row->message_id = assign_message_id(id); });
+                    }
                     SendResult r = transport->send(compose(*row, from));
                     record(*row, r);
+                    if (r.outcome_unknown) {  // a server this slow would cost every next notice a timeout too
+                        ctx.note = "mail server did not answer in time: " + r.error;
+                        return Step::fail_after;
+                    }
                     if (!r.transport_down) return Step::next;
-                    ctx.note = "mail transport unavailable: " + r.error;
+                    ctx.note = "mail transport unavailable: " + r.error + " (the notices wait; attempts not counted)";
                     return Step::fail_after;
                 });
-            if (end == BatchEnd::stopped) return Outcome::more;
+            if (end == BatchEnd::stopped) return ctx.should_stop() ? Outcome::more : budget_left_too_short();
             if (end == BatchEnd::failed) return Outcome::failed;
         }
     }
@@ -310,6 +400,7 @@ Outcome notification_delivery(JobContext& ctx) {
     if (ctx.dry_run) return run.dry_run();
     run.owner = ctx.lease ? ctx.lease->owner() : Lease::make_owner_token();
     run.transport = MailTransport::from_config(ctx.config);
+    run.transport->set_deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(ctx.remaining_ms()));
     Outcome o = run.run();
     run.transport->close();
     return o;

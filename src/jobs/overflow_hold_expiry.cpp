@@ -5,6 +5,8 @@
 #include <ctime>
 
 #include "core/log.h"
+#include "delivery/alerts.h"
+#include "delivery/notice_time.h"
 #include "delivery/outbox.h"
 #include "jobs/spool_files.h"
 #include "retention/sql_text.h"
@@ -15,7 +17,7 @@ namespace {
 
 constexpr const char* kPersona = "overflow_hold";  // [mail] personas; never "porter" (BJ-04)
 
-std::string human_time(int64_t t) { return format_utc(t, "%A %d %B %Y, %H:%M UTC"); }
+std::string human_time(int64_t t) { return notice_time(t); }
 
 // Held mail's subject and sender come from the outside world: one line each in our notice.
 std::string one_line(std::string s) {
@@ -32,7 +34,7 @@ struct Held {
     std::string email, subject, from, reason;
 };
 
-Notice warning_for(const Held& h, int64_t purge_at) {
+Notice warning_for(const Held& h, int64_t not_before, int64_t warn_before) {
     Notice n;
     n.user_id = h.user_id;
     n.to_address = h.email;
@@ -40,12 +42,15 @@ Notice warning_for(const Held& h, int64_t purge_at) {
     n.kind = "overflow_hold_warning";
     n.dedupe_key = "overflow_hold_warning:" + std::to_string(h.id);
     std::string subj = h.subject.empty() ? "(no subject)" : one_line(h.subject);
-    n.subject = "Held message will be deleted on " + human_time(purge_at) + ": " + subj;
+    // The purge date is rendered when the warning is sent (delivery/notice_time.h): the purge waits
+    // warn_before after sending, so only the send time makes the date true (issue 12.3).
+    const std::string when = send_time_token(warn_before, not_before);
+    n.subject = "Held message will be deleted on " + when + ": " + subj;
     n.body = "A message held for you will be permanently deleted soon.\n\n"
              "  Subject:   " + subj + "\n"
              "  From:      " + (h.from.empty() ? "(none)" : one_line(h.from)) + "\n"
              "  Held:      since " + human_time(h.held_at) + (h.reason.empty() ? "" : " (" + h.reason + ")") + "\n\n"
-             "It will be deleted after " + human_time(purge_at) + ". Deleted messages cannot be recovered.\n"
+             "It will be deleted after " + when + ". Deleted messages cannot be recovered.\n"
              "To keep it, sign in and release or download it before then.\n";
     return n;
 }
@@ -67,9 +72,9 @@ void queue_warnings(JobContext& ctx, const std::vector<int64_t>& ids, int64_t ol
         if (q.getColumn(7).getString() == "deleted") continue;
         Held h{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), q.getColumn(3).getString(),
                q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getString()};
-        // The earliest moment the purge rule allows: past older_than and warn_before after this warning.
-        int64_t purge_at = std::max(h.held_at + older_than, ctx.now + warn_before);
-        Notice n = warning_for(h, purge_at);
+        // The earliest moment the purge rule allows: past older_than and warn_before after this
+        // warning is sent; the sender fills in the send time.
+        Notice n = warning_for(h, h.held_at + older_than, warn_before);
         if (!queue_notice(ctx.db, n, ctx.now)) continue;  // already queued once: never a second
         ++queued;
         if (!sender.empty()) {
@@ -79,6 +84,64 @@ void queue_warnings(JobContext& ctx, const std::vector<int64_t>& ids, int64_t ol
         }
     }
     ctx.counts.add("notification_outbox", queued);
+}
+
+// When the row's warning was sent: its outbox row's sent_at, or that of the digest it was folded
+// into. NULL while unsent (queued, sending, failed, cancelled).
+const char* const kWarningSentAt =
+    "(SELECT CASE WHEN n.status = 'sent' THEN n.sent_at WHEN n.status = 'digested' THEN "
+    "(SELECT d.sent_at FROM notification_outbox d WHERE d.id = n.digest_id AND d.status = 'sent') END "
+    "FROM notification_outbox n WHERE n.dedupe_key = 'overflow_hold_warning:' || overflow_hold.id)";
+const char* const kNoWarningRow =
+    "NOT EXISTS (SELECT 1 FROM notification_outbox n WHERE n.dedupe_key = 'overflow_hold_warning:' || overflow_hold.id)";
+
+// Purge only warn_before after the warning was SENT (issue 12.3), not after it was queued: a
+// warning stuck in the outbox (no from_address, relay down) keeps the mail. A marked row without
+// an outbox row (an account being deleted gets no mail; account-deletion removes the rest) keeps
+// the old rule on warning_queued_at.
+std::string purge_condition(int64_t sent_before) {
+    const std::string t = std::to_string(sent_before);
+    return std::string("warning_queued_at IS NOT NULL AND (") + kWarningSentAt + " <= " + t + " OR (" + kNoWarningRow +
+           " AND warning_queued_at <= " + t + "))";
+}
+
+// Held mail kept past older_than + warn_before + unsent_alert_after because its warning is still
+// unsent: the operator is alerted once (job_state.cursor "unsent_alerted"), and again only after
+// every such message was warned or removed and a new one got stuck.
+void check_unsent_warnings(JobContext& ctx, int64_t older_than, int64_t warn_before) {
+    if (ctx.dry_run) return;
+    const int64_t limit = ctx.now - warn_before - ctx.cfg_duration("unsent_alert_after");
+    SQLite::Statement q(ctx.db.sql(), std::string("SELECT count(*), min(held_at) FROM overflow_hold WHERE held_at < ?1 AND "
+                                                  "warning_queued_at IS NOT NULL AND warning_queued_at <= ?2 AND ") +
+                                          kWarningSentAt + " IS NULL AND NOT " + kNoWarningRow);
+    q.bind(1, ctx.now - older_than);
+    q.bind(2, limit);
+    q.executeStep();
+    const int64_t stuck = q.getColumn(0).getInt64();
+    const int64_t oldest = stuck ? q.getColumn(1).getInt64() : 0;
+    q.reset();
+    nlohmann::json cursor = ctx.cursor();
+    const bool alerted = cursor.value("unsent_alerted", false);
+    if (stuck == 0) {
+        if (alerted) {
+            cursor.erase("unsent_alerted");
+            ctx.db.write([&] { ctx.cursor_set_in_txn(cursor); });
+        }
+        return;
+    }
+    ctx.counts.add("kept_warning_unsent", stuck);
+    ctx.warn("warning_unsent", {{"messages", stuck}, {"oldest_held_at", iso_time(oldest)}});
+    if (alerted) return;
+    cursor["unsent_alerted"] = true;
+    ctx.db.write([&] { ctx.cursor_set_in_txn(cursor); });  // before sending: one process alerts
+    const std::string subject = std::to_string(stuck) + " held message" + (stuck == 1 ? "" : "s") +
+                                " kept: deletion warning not sent";
+    const std::string text =
+        subject + ".\nThese messages are past older_than, but their owners' warnings are still in the "
+        "notification outbox (oldest held since " + iso_time(oldest) + "), so they are not deleted. Check [mail] "
+        "from_address and the mail transport: mailjobs status; mailjobs history notification-delivery. "
+        "No further alert until every such warning went out.";
+    send_job_alert(ctx.db, ctx.config, ctx.job, ctx.run_id, subject, text);
 }
 
 }  // namespace
@@ -93,7 +156,7 @@ Outcome overflow_hold_expiry(JobContext& ctx) {
     purge_rows.table = "overflow_hold";
     purge_rows.time_column = "held_at";
     purge_rows.cutoff = ctx.now - older_than;
-    purge_rows.filter = "warning_queued_at IS NOT NULL AND warning_queued_at <= " + std::to_string(ctx.now - warn_before);
+    purge_rows.filter = purge_condition(ctx.now - warn_before);
     purge_rows.before_delete = [&](JobContext& c, const std::vector<int64_t>& ids) { spool.collect("overflow_hold", ids); };
     purge_rows.after_rollback = [&] { spool.drop_pending(); };  // a batch the time bound stopped: its files stay
     PurgeResult purged;
@@ -105,6 +168,7 @@ Outcome overflow_hold_expiry(JobContext& ctx) {
     }
     spool.remove_committed();
     if (!purged.finished || ctx.should_stop()) return Outcome::more;
+    check_unsent_warnings(ctx, older_than, warn_before);
 
     // Soft-delete semantics of the engine do the marking: warning_queued_at IS NULL selects,
     // warning_queued_at = now marks, in the batch transaction that queues the notices.

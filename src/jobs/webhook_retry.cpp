@@ -6,6 +6,10 @@
 // A deleted or disabled webhook ends its queued rows as permanently_failed without a POST.
 // A receiver that does not answer at all (refused, unreachable, timeout) gets one attempt per run;
 // its other due rows are deferred by the first wait, unattempted (counts: deferred).
+// A POST starts only when [http] timeout fits in the run's remaining budget (issue 12.1): shrinking
+// the timeout to the budget instead would fail a slow receiver's attempt that a full run would
+// have delivered. A timeout after the POST went out is an unknown outcome; the retry carries the
+// same X-Mailjobs-Delivery id, so the receiver can drop the copy.
 // Dry-run counts the due rows and sends nothing.
 #include "jobs/webhook_retry.h"
 
@@ -96,7 +100,6 @@ struct Run {
         req.body = d.payload;
         // The signature carries the real send time: receivers compare it with their own clock.
         req.headers = webhook_headers(d.secret, wall_now(), d.payload, d.uuid, static_cast<int>(attempt_no));
-        req.timeout_ms = std::min<int64_t>(req.timeout_ms, std::max<int64_t>(ctx.remaining_ms(), 1000));
         HttpResponse res;
         if (std::string problem = http_url_problem(d.url); !problem.empty()) {
             res.status = SendStatus::permanent;  // recorded as an attempt that could not be made
@@ -172,8 +175,10 @@ Outcome webhook_retry(JobContext& ctx) {
         auto ids = due_deliveries(ctx.db, run.now(), batch);
         int64_t progress = 0;
         std::vector<int64_t> defer;
+        bool out_of_budget = false;
         for (int64_t id : ids) {
             if (ctx.should_stop()) break;
+            if (ctx.remaining_ms() < run.http.timeout_ms) { out_of_budget = true; break; }
             if (!run.dead_hosts.empty() && run.dead_hosts.count(url_host(url_of(ctx.db, id)))) {
                 defer.push_back(id);
                 continue;
@@ -189,6 +194,11 @@ Outcome webhook_retry(JobContext& ctx) {
         ctx.counts.add("deferred", deferred);
         progress += deferred;
         if (ctx.should_stop()) return stop(Outcome::more);
+        if (out_of_budget) {
+            ctx.note = "budget reached: less than [http] timeout (" + std::to_string(run.http.timeout_ms / 1000) +
+                       "s) left for the next POST; the rest waits for the next run";
+            return stop(Outcome::more);
+        }
         // A short batch was the last one; a batch without progress (every row taken by another
         // process meanwhile) would only be read again.
         if (static_cast<int>(ids.size()) < batch || progress == 0) break;

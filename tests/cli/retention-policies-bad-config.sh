@@ -89,4 +89,4 @@ assert_eq "$(sqlite3 var/app.db "PRAGMA user_version")" 0 "not migrated"
 # once the bad policy is gone, the same file migrates and the outbox policy is fine
 head -n -4 fresh.ini > fresh2.ini
 expect_exit 0 mj run retention-policies --config fresh2.ini --database var/app.db --now $NOW
-assert_eq "$(sqlite3 var/app.db "PRAGMA user_version")" 1 "migrated"
+assert_ge "$(sqlite3 var/app.db "PRAGMA user_version")" 1 "migrated"

@@ -2,7 +2,9 @@
 # A real SMTP server for tests and benchmarks (Debian's python3-aiosmtpd), on 127.0.0.1 and a free
 # port. Run with /usr/bin/python3 (the pyenv python3 on PATH has no aiosmtpd).
 #
-#   smtp_server.py DIR [--tls-cert F --tls-key F [--implicit-tls]] [--auth USER:PASS]
+#   smtp_server.py DIR [--port N] [--tls-cert F --tls-key F [--implicit-tls]] [--auth USER:PASS]
+#
+# --port N listens on that port (default: a free one); to restart a stopped server where it was.
 #
 # DIR/port              the port, written once the server listens (wait for it)
 # DIR/messages.jsonl    one JSON line per accepted message: conn, mail_from, rcpt_tos, size, data
@@ -13,6 +15,13 @@
 #   {"rcpt": {"x@example.com": "550 5.1.1 no such user"}}   per recipient, at RCPT TO
 #   {"rcpt_all": "452 4.2.2 mailbox full"}     every recipient
 #   {"delay": 0.2}                             seconds to wait before answering DATA
+#   {"data_reply_delay": 5}                    accept the message (written to messages.jsonl) at
+#                                              the end of DATA, then wait 5 s before the 250 reply:
+#                                              a late answer about a message already handed over
+#   {"stall": "greeting"|"ehlo"|"mail"|"rcpt"|"data"|"data_end"}
+#                                              never answer at that stage (the connection stays
+#                                              open and silent; "data_end" records the message
+#                                              first, like data_reply_delay with no end)
 # --tls-cert/--tls-key offer STARTTLS (or, with --implicit-tls, speak TLS from the first byte,
 # like smtps on port 465). --auth requires AUTH PLAIN/LOGIN with those credentials.
 import argparse
@@ -41,8 +50,25 @@ def append(name, record):
         f.write(json.dumps(record) + "\n")
 
 
+async def stall_if(stage):
+    if control().get("stall") == stage:
+        await asyncio.sleep(24 * 3600)
+
+
 class Handler:
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        await stall_if("ehlo")
+        session.host_name = hostname
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        await stall_if("mail")
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        await stall_if("rcpt")
         c = control()
         reply = c.get("rcpt", {}).get(address) or c.get("rcpt_all")
         if reply:
@@ -65,6 +91,10 @@ class Handler:
         append("messages.jsonl", {"conn": session.conn_id, "mail_from": envelope.mail_from,
                                   "rcpt_tos": envelope.rcpt_tos, "size": len(data),
                                   "data": data.decode("utf-8", "replace")})
+        # The message is ours now; a client that gives up before the reply does not know that.
+        if c.get("data_reply_delay"):
+            await asyncio.sleep(float(c["data_reply_delay"]))
+        await stall_if("data_end")
         return "250 2.0.0 OK queued"
 
 
@@ -76,6 +106,14 @@ class CountingSMTP(SMTP):
         with open(os.path.join(args.dir, "connections.log"), "a") as f:
             f.write("%d\n" % conn_counter)
         super().connection_made(transport)
+
+    async def smtp_DATA(self, arg):
+        await stall_if("data")
+        return await super().smtp_DATA(arg)
+
+    async def _handle_client(self):
+        await stall_if("greeting")
+        return await super()._handle_client()
 
     def _create_session(self):
         s = super()._create_session()
@@ -104,7 +142,7 @@ async def main():
         user, password = args.auth.split(":", 1)
         kwargs.update(authenticator=authenticator(user, password), auth_required=True, auth_require_tls=False)
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: CountingSMTP(Handler(), **kwargs), "127.0.0.1", 0,
+    server = await loop.create_server(lambda: CountingSMTP(Handler(), **kwargs), "127.0.0.1", args.port,
                                       ssl=tls if args.implicit_tls else None)
     port = server.sockets[0].getsockname()[1]
     tmp = os.path.join(args.dir, "port.tmp")
@@ -122,6 +160,7 @@ if __name__ == "__main__":
     p.add_argument("--tls-key")
     p.add_argument("--implicit-tls", action="store_true")
     p.add_argument("--auth")
+    p.add_argument("--port", type=int, default=0)
     args = p.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     try:

@@ -453,3 +453,92 @@ TEST_CASE("UTC works without a zoneinfo directory", "[tz]") {
         unsetenv("TZDIR");
     CHECK(mj::tz_valid("Pacific/Chatham"));  // failures are not cached
 }
+
+// --- issue 12.6: interval grid and early tolerance ---
+
+TEST_CASE("intervals stay on their grid whatever second the tick starts", "[schedule][grid]") {
+    auto s = must_parse("every 15m");
+    CHECK(s.early_tolerance() == 60);
+    CHECK(must_parse("every 5m").early_tolerance() == 30);
+    CHECK(must_parse("every 24h").early_tolerance() == 60);
+    CHECK(must_parse("every 45s").early_tolerance() == 4);
+    CHECK(must_parse("every tick").early_tolerance() == 0);
+    CHECK(must_parse("0 2 * * *").early_tolerance() == 0);
+    CHECK(must_parse("@daily").early_tolerance() == 0);
+
+    // Never scheduled: the grid starts at the epoch (no stagger below 24h), so :00/:15/:30/:45.
+    const int64_t t0 = utc(2026, 1, 10, 12, 7, 1);
+    CHECK(s.current_slot(0, t0, "j") == utc(2026, 1, 10, 12, 0));
+    CHECK(s.next_due(0, t0, "j", "UTC") == utc(2026, 1, 10, 12, 15));
+    // ... and its first slot at least half an interval away: 12:14 -> 12:30, not 12:15.
+    CHECK(s.next_due(0, utc(2026, 1, 10, 12, 14), "j", "UTC") == utc(2026, 1, 10, 12, 30));
+    // A tick 1 s early (12:14:59 for a 12:15:00 slot) serves that slot and moves on by one step.
+    const int64_t due = utc(2026, 1, 10, 12, 15);
+    CHECK(s.current_slot(due, due - 1, "j") == due);
+    CHECK(s.next_due(due, due - 1, "j", "UTC") == due + 900);
+    // A tick 1 s late: the same slot, the same next one (the old rule gave 12:30:01).
+    CHECK(s.next_due(due, due + 1, "j", "UTC") == due + 900);
+    // A long pause skips the missed slots: one run, then back on the grid.
+    CHECK(s.next_due(due, due + 3 * 3600 + 17, "j", "UTC") == due + 3 * 3600 + 900);
+    // The grid comes from the stored due time, whatever second it has.
+    CHECK(s.next_due(due + 1, due + 1, "j", "UTC") == due + 901);
+    CHECK(s.next_due(due + 1, due, "j", "UTC") == due + 901);  // 1 s early
+
+    // A run before the slot minus the tolerance (by hand) does not skip the slot.
+    CHECK(s.next_due(due, due - 300, "j", "UTC") == due);
+}
+
+TEST_CASE("intervals do not drift over 8 days of jittered ticks", "[schedule][grid]") {
+    // */15 cron starting each tick at :00 or :01 (the issue: 576 runs of 768 ticks, and `every 24h`
+    // walking 45 minutes in 8 days under next = now + interval).
+    auto q = must_parse("every 15m");
+    auto d = must_parse("every 24h");
+    const int64_t start = utc(2026, 1, 10);
+    int64_t due_q = 0, due_d = 0;
+    int runs_q = 0, runs_d = 0;
+    std::vector<int64_t> daily_runs;
+    for (int i = 0; i < 768; ++i) {
+        const int64_t now = start + i * 900 + ((i * 7919) % 3 == 0 ? 0 : 1);  // :00 or :01
+        if (due_q == 0 || due_q - now <= q.early_tolerance()) {
+            ++runs_q;
+            due_q = q.next_due(due_q, now, "j", "UTC");
+        }
+        if (due_d == 0 || due_d - now <= d.early_tolerance()) {
+            ++runs_d;
+            daily_runs.push_back(now);
+            due_d = d.next_due(due_d, now, "delivery-log-cleanup", "UTC");
+        }
+    }
+    CHECK(runs_q == 768);
+    CHECK(runs_d >= 8);  // the first tick, then once a day at the same time
+    CHECK(runs_d <= 9);
+    for (size_t k = 2; k < daily_runs.size(); ++k) {
+        CHECK(daily_runs[k] - daily_runs[k - 1] <= 86400 + 1);
+        CHECK(daily_runs[k] - daily_runs[k - 1] >= 86400 - 1);
+    }
+    // First run at 00:00: the next slot is at least half a day away, not minutes later.
+    CHECK(daily_runs[1] - daily_runs[0] >= 43200);
+}
+
+// --- issue 12.7: explicit times run first at that time ---
+
+TEST_CASE("explicit times wait for their time; macros, intervals and steps run at once", "[schedule][first]") {
+    for (const char* text : {"0 2 * * *", "30 1,13 * * *", "5 4 * * mon", "0 0 * * *"}) {
+        INFO(text);
+        CHECK(must_parse(text).explicit_time());
+    }
+    for (const char* text : {"@daily", "@hourly", "@weekly", "every 6h", "every tick", "*/15 * * * *", "0 * * * *",
+                             "5 */2 * * *"}) {
+        INFO(text);
+        CHECK_FALSE(must_parse(text).explicit_time());
+        CHECK(must_parse(text).first_due(utc(2026, 1, 10, 10), "j", "UTC") == 0);
+    }
+    auto s = must_parse("0 2 * * *");
+    CHECK(s.first_due(utc(2026, 1, 10, 10), "j", "UTC") == utc(2026, 1, 11, 2));
+    CHECK(s.first_due(utc(2026, 1, 10, 1, 59), "j", "UTC") == utc(2026, 1, 10, 2));
+    CHECK(s.first_due(utc(2026, 1, 10, 2, 0, 40), "j", "UTC") == utc(2026, 1, 10, 2));  // this minute counts
+    CHECK(s.first_due(utc(2026, 1, 10, 2, 1), "j", "UTC") == utc(2026, 1, 11, 2));
+    // The wall clock of [general] timezone: 02:00 in Berlin is 01:00 UTC in winter, 00:00 in summer.
+    CHECK(s.first_due(utc(2026, 1, 10, 10), "j", "Europe/Berlin") == utc(2026, 1, 11, 1));
+    CHECK(s.first_due(utc(2026, 7, 10, 10), "j", "Europe/Berlin") == utc(2026, 7, 11, 0));
+}

@@ -89,12 +89,25 @@ TEST_CASE("sendmail: exit status is classified and stderr kept") {
         CHECK(r.transport_down);
         CHECK(r.error.find("cannot run /nonexistent/sendmail") != std::string::npos);
     }
-    SECTION("hangs: killed after the timeout, transient") {
+    SECTION("hangs without reading the message: killed after the timeout, transient, transport down") {
         Script s("exec sleep 30");
         auto t0 = std::chrono::steady_clock::now();
         auto r = sendmail(s.path, "1s")->send(kMessage);
-        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
         CHECK(r.status == mj::SendStatus::transient);
+        CHECK(r.transport_down);
+        CHECK_FALSE(r.outcome_unknown);
         CHECK(r.error.find("timed out after 1s") != std::string::npos);
+    }
+    SECTION("reads the whole message, then hangs: killed, outcome unknown (it may have queued it), counted") {
+        Script s("cat > \"$(dirname \"$0\")/in\"; exec sleep 30");
+        auto t0 = std::chrono::steady_clock::now();
+        auto r = sendmail(s.path, "1s")->send(kMessage);
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+        CHECK(r.status == mj::SendStatus::transient);
+        CHECK(r.outcome_unknown);
+        CHECK_FALSE(r.transport_down);
+        CHECK(r.error.find("may have queued it") != std::string::npos);
+        CHECK(s.read("in").find("Subject:") != std::string::npos);
     }
 }

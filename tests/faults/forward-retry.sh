@@ -1,0 +1,65 @@
+# I/O faults in forward-retry against the real SMTP server (tests/servers/smtp_server.py), at every
+# failure point of every kind (tests/faults/lib.sh). After each faulty run: every row marked
+# delivered was received, nothing was received twice, at most one row is left claimed (the one
+# whose result could not be written after the server accepted it: the documented at-least-once
+# window), and a failed run's history counts what the table says. A run without faults at the same
+# clock delivers everything else; once that one claim has expired, a later run delivers it too.
+# In all: every message delivered, at most one duplicate, one message_logs row per message.
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../cli/lib.sh"
+. "$HERE/../servers/mail_helpers.sh"
+. "$HERE/lib.sh"
+start_smtp
+mail_ini_smtp
+cat >> jobs.ini <<'INI'
+[job.forward-retry]
+; several claim batches in one run
+batch_size = 4
+INI
+init_db
+M=10
+add_failed $M
+fault_snapshot
+
+received() { [ -f "$SMTP_DIR/messages.jsonl" ] && smtp_field 'm["rcpt_tos"][0]' | sort || true; }
+fault_reset() { rm -f "$SMTP_DIR/messages.jsonl"; }
+fault_check_partial() {
+  local got dup delivered claimed
+  got=$(received)
+  dup=$(uniq -d <<<"$got")
+  [ -z "$dup" ] || fail "$FAULT_NOW: received twice in one run: $dup"
+  delivered=$(sql "SELECT rcpt_to FROM failed_emails WHERE status = 'delivered' ORDER BY 1")
+  [ -z "$(comm -23 <(echo "$delivered") <(echo "$got"))" ] || fail "$FAULT_NOW: marked delivered but never received: $(comm -23 <(echo "$delivered") <(echo "$got"))"
+  claimed=$(sql "SELECT count(*) FROM failed_emails WHERE status = 'sending'")
+  assert_le "$claimed" 1 "$FAULT_NOW: rows left claimed (only the one whose result could not be written)"
+  assert_eq "$(sql "SELECT count(*) FROM failed_emails WHERE status NOT IN ('pending', 'sending', 'delivered')")" 0 "$FAULT_NOW: rows failed by an I/O error"
+  if [ "$FAULT_RC" == 1 ]; then
+    assert_eq "$(sql "SELECT outcome || ' ' || ifnull(json_extract(counts, '$.delivered'), 0) FROM job_runs WHERE job = 'forward-retry' ORDER BY id DESC LIMIT 1")" \
+      "failed $(wc -w <<<"$delivered")" "$FAULT_NOW: history (outcome, delivered) vs the table"
+  fi
+  # the one left claimed is the one the server got but the table could not record
+  STUCK=$(sql "SELECT rcpt_to FROM failed_emails WHERE status = 'sending'")
+}
+fault_clean_run() {
+  expect_exit 0 "$@"
+  # everything but a row still claimed by the failed run is delivered at the same clock
+  assert_eq "$(sql "SELECT count(*) FROM failed_emails WHERE status <> 'delivered'")" "$(sql "SELECT count(*) FROM failed_emails WHERE status = 'sending'")" \
+    "$FAULT_NOW (then a clean run): rows not delivered besides a claimed one"
+  # that claim expires (claim_ttl 10m): a run after that resends it (at-least-once)
+  expect_exit 0 mj run forward-retry --now $((NOW + 700))
+}
+fault_check_done() {
+  local got
+  got=$(received)
+  assert_eq "$(sql "SELECT count(*) FROM failed_emails WHERE status = 'delivered'")" $M "$FAULT_NOW (then clean runs): delivered rows"
+  assert_eq "$(sort -u <<<"$got" | wc -l)" $M "$FAULT_NOW (then clean runs): distinct messages received"
+  local total; total=$(wc -l <<<"$got")
+  assert_le "$total" $((M + 1)) "$FAULT_NOW (then clean runs): messages received (at most one duplicate)"
+  if [ "$total" -gt $M ]; then
+    assert_eq "$(uniq -d <<<"$got")" "${STUCK:-}" "$FAULT_NOW: the duplicate is the row whose result the fault lost"
+  fi
+  assert_eq "$(sql "SELECT count(*) FROM message_logs WHERE outcome = 'delivered'")" $M "$FAULT_NOW (then clean runs): one message log per message"
+  assert_eq "$(sql "SELECT count(*) FROM job_attempts WHERE job = 'forward-retry'")" $M "$FAULT_NOW (then clean runs): one recorded attempt per message"
+  STUCK=
+}
+fault_sweep_all mj run forward-retry --now $NOW

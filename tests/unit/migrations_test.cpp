@@ -1,0 +1,54 @@
+// Upgrading a database that holds data: a file at schema version 1 (exactly migration 1's SQL, as
+// an older mailjobs left it) with queued and sent notices is migrated by Db::open; every row and
+// value survives, and the new notification_outbox.message_id (version 2) starts NULL.
+#include "core/migrations.h"
+
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdlib>
+
+#include "core/db.h"
+
+namespace {
+
+struct TempDir {
+    std::string dir;
+    TempDir() {
+        char tmpl[] = "/tmp/mj-migrations-test.XXXXXX";
+        dir = mkdtemp(tmpl);
+    }
+    ~TempDir() { std::system(("rm -rf " + dir).c_str()); }
+};
+
+}  // namespace
+
+TEST_CASE("migration 2 upgrades a version-1 database with notices in it", "[migrations]") {
+    TempDir t;
+    const std::string path = t.dir + "/v1.db";
+    REQUIRE(mj::migrations().size() >= 2);
+    REQUIRE(mj::migrations()[1].version == 2);
+    {
+        SQLite::Database v1(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        v1.exec("PRAGMA auto_vacuum = INCREMENTAL");
+        v1.exec(mj::migrations()[0].sql);
+        v1.exec("PRAGMA user_version = 1");
+        v1.exec("INSERT INTO users(id, email, created_at) VALUES(1, 'u@example.com', 1700000000)");
+        v1.exec("INSERT INTO notification_outbox(user_id, to_address, kind, subject, body, dedupe_key, status, attempts, "
+                "next_attempt_at, created_at, sent_at) VALUES "
+                "(1, 'u@example.com', 'test', 'queued one', 'b1', 'k1', 'queued', 2, 1700000100, 1700000000, NULL), "
+                "(1, 'u@example.com', 'test', 'sent one', 'b2', 'k2', 'sent', 1, 1700000000, 1700000000, 1700000050)");
+    }
+    auto db = mj::Db::open(path, 100);
+    CHECK(db->schema_version() == mj::Db::latest_version());
+    CHECK(db->schema_version() >= 2);
+    CHECK(db->scalar("SELECT count(*) FROM notification_outbox") == 2);
+    CHECK(db->scalar("SELECT count(*) FROM notification_outbox WHERE message_id IS NULL") == 2);
+    CHECK(db->scalar("SELECT attempts FROM notification_outbox WHERE dedupe_key = 'k1' AND status = 'queued' "
+                     "AND subject = 'queued one' AND next_attempt_at = 1700000100") == 2);
+    CHECK(db->scalar("SELECT sent_at FROM notification_outbox WHERE dedupe_key = 'k2' AND status = 'sent'") == 1700000050);
+    db->sql().exec("UPDATE notification_outbox SET message_id = '<1.ab@example.net>' WHERE dedupe_key = 'k1'");
+    CHECK(db->scalar("SELECT count(*) FROM notification_outbox WHERE message_id = '<1.ab@example.net>'") == 1);
+    CHECK(db->migrate() == 0);  // applied once
+}
