@@ -19,7 +19,9 @@
 //   own message. Migrations are exempt (Checks::none): a schema change must finish once.
 // - A write check (set_write_check) runs first inside every job write transaction: the runner
 //   installs the lease check there (lease.h), so a run whose lease was removed (`unlock --force`)
-//   or taken over commits nothing more, not only after its next heartbeat.
+//   or taken over commits nothing more, not only after its next heartbeat. Writes that only touch
+//   rows the run has claimed (claimed_by = owner: a send's outcome, releasing claims) pass
+//   Checks::bound_only: the claim protects them, and refusing them would send those messages again.
 // - A file mailjobs creates gets OpenOptions::create_mode (general.database_mode, 0600 by default;
 //   SQLite gives -wal and -shm the mode of the main file). An existing file is never chmod'ed.
 #pragma once

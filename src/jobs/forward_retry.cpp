@@ -152,6 +152,8 @@ struct Run {
             outcome = "failed";
         }
         bool kept = false;
+        // Protected by this row's claim (claimed_by = owner), not the job lease: the outcome of a send is
+        // recorded even after `unlock --force` (db.h), or the message would be sent again.
         ctx.db.write([&] {
             SQLite::Statement q(ctx.db.sql(),
                                 "UPDATE failed_emails SET status = ?1, attempts = ?2, next_attempt_at = ?3, last_attempt_at = ?4, "
@@ -196,7 +198,7 @@ struct Run {
             } else if (outcome == "failed") {
                 queue_final_notice(f, r, attempt, t);
             }
-        });
+        }, Db::Checks::bound_only);
         nlohmann::json fields = {{"id", f.id}, {"outcome", kept ? outcome : "claim_lost"}, {"attempt", attempt},
                                  {"code", r.code}, {"duration_ms", r.duration_ms}};
         if (!r.error.empty()) fields["error"] = r.error;
@@ -215,6 +217,8 @@ struct Run {
     void record_transport_down(const FailedEmail& f, const SendResult& r) {
         int64_t t = now();
         bool kept = false;
+        // Protected by this row's claim (claimed_by = owner), not the job lease: the outcome of a send is
+        // recorded even after `unlock --force` (db.h), or the message would be sent again.
         ctx.db.write([&] {
             SQLite::Statement q(ctx.db.sql(), "UPDATE failed_emails SET status = 'pending', last_attempt_at = ?1, last_error = ?2, "
                                               "claimed_by = NULL, claim_expires_at = NULL WHERE id = ?3 AND claimed_by = ?4");
@@ -236,7 +240,7 @@ struct Run {
             a.next_retry_at = t;  // due again on the next run
             a.created_at = t;
             record_attempt_in_txn(ctx.db, a);
-        });
+        }, Db::Checks::bound_only);
         ctx.warn("message", {{"id", f.id}, {"outcome", kept ? "transport_down" : "claim_lost"}, {"attempt", f.attempts + 1},
                              {"code", r.code}, {"duration_ms", r.duration_ms}, {"error", r.error}});
         if (kept) ctx.counts.add("transport_down", 1);
@@ -251,7 +255,9 @@ struct Run {
 
     void release(const std::vector<int64_t>& ids) {
         if (ids.empty()) return;
-        ctx.db.write([&] { release_rows(ctx.db, kQueue, ids, owner); });
+        // Our own claims only (claimed_by = owner), so not refused after `unlock --force` (db.h):
+        // handing them back lets the next run send them at once.
+        ctx.db.write([&] { release_rows(ctx.db, kQueue, ids, owner); }, Db::Checks::bound_only);
     }
 
     // A send may take up to [mail] timeout; one that could outlast the budget is left for the next run.

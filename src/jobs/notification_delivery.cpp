@@ -251,6 +251,8 @@ struct Run {
         if (r.status != SendStatus::ok) status = next || !counted ? "queued" : "failed";
         bool kept = false;
         int unfolded = 0;
+        // Protected by this row's claim (claimed_by = owner), not the job lease: the outcome of a send is
+        // recorded even after `unlock --force` (db.h), or the message would be sent again.
         ctx.db.write([&] {
             SQLite::Statement q(ctx.db.sql(),
                                 "UPDATE notification_outbox SET status = ?1, attempts = ?2, next_attempt_at = coalesce(?3, next_attempt_at), "
@@ -286,7 +288,7 @@ struct Run {
             a.next_retry_at = counted ? next : std::optional<int64_t>(t);
             a.created_at = t;
             record_attempt_in_txn(ctx.db, a);
-        });
+        }, Db::Checks::bound_only);
         std::string outcome = !kept ? "claim_lost" : counted ? status : "transport_down";
         nlohmann::json fields = {{"id", row.id}, {"kind", row.kind}, {"outcome", outcome},
                                  {"attempt", attempt}, {"code", r.code}};
@@ -312,10 +314,12 @@ struct Run {
 
     void release(const std::vector<int64_t>& ids) {
         if (ids.empty()) return;
+        // Our own claims only (claimed_by = owner), so not refused after `unlock --force` (db.h):
+        // handing them back lets the next run send them at once.
         ctx.db.write([&] {
             release_rows(ctx.db, kQueue, ids, owner);
             add_quota(-static_cast<int64_t>(ids.size()));
-        });
+        }, Db::Checks::bound_only);
     }
 
     // A send may take up to [mail] timeout; one that could outlast the budget is left for the next run.

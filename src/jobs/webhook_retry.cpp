@@ -70,10 +70,12 @@ struct Run {
     // Writes the outcome of one claimed row (and its attempt, if one was made) in one transaction.
     void finish(const WebhookDelivery& d, const DeliveryUpdate& u, const std::optional<Attempt>& attempt) {
         bool kept = false;
+        // Protected by this row's claim (claimed_by = owner), not the job lease: the outcome of a send is
+        // recorded even after `unlock --force` (db.h), or the message would be sent again.
         ctx.db.write([&] {
             kept = finish_delivery_in_txn(ctx.db, d.id, owner, u);
             if (attempt) record_attempt_in_txn(ctx.db, *attempt);
-        });
+        }, Db::Checks::bound_only);
         if (!kept) ctx.warn("claim_lost", {{"delivery", d.uuid}, {"id", d.id}});
         ctx.counts.changed += kept ? 1 : 0;
         ctx.counts.add(u.status == "failed" ? "retry_scheduled" : u.status, 1);

@@ -8,8 +8,11 @@ BatchSizer::Limits BatchSizer::for_batch_size(int64_t batch_size, int64_t max_tr
     Limits l;
     // Clamped here whatever the config table allows: batch_size = 999999999999999 once made one
     // 1.4 s transaction (and a rowid list that size). The time bound stops what is still too big.
-    l.start = std::clamp<int64_t>(batch_size, 1, kMaxBatchRows);
-    l.max_rows = std::min(kMaxBatchRows, std::max<int64_t>(1000, l.start * 64));
+    // A huge batch_size still starts at kMaxFirstBatchRows: a first batch the bound stops costs its
+    // rollback on top (measured: 50000 rows stopped at 200 ms held the lock 317 ms on a loaded host).
+    const int64_t wanted = std::clamp<int64_t>(batch_size, 1, kMaxBatchRows);
+    l.start = std::min(wanted, kMaxFirstBatchRows);
+    l.max_rows = std::min(kMaxBatchRows, std::max<int64_t>(1000, wanted * 64));
     l.limit_us = std::max<int64_t>(1, max_transaction_us);
     // The target never exceeds the operator's ceiling.
     l.target_us = std::min<int64_t>(kTargetTxnMs * 1000, l.limit_us);

@@ -2,8 +2,9 @@
 # 1. Four `mailjobs run forward-retry` started at once: the job lease lets one work; every message
 #    reaches the server exactly once.
 # 2. The claims alone: a run's lease is removed with `unlock --force` while it sends (slow
-#    server), so two more runs start beside it and all work the same queue at the same time.
-#    Every message still arrives exactly once, and more than one run delivered some.
+#    server), so two more runs start beside it and work the same queue. The unlocked run still
+#    records the sends it had claimed, then claims nothing more and ends with "lease lost"
+#    (exit 1). Every message still arrives exactly once, and more than one run delivered some.
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/../servers/mail_helpers.sh"
@@ -29,7 +30,8 @@ for _ in $(seq 1 100); do [ "$(smtp_received)" -ge 42 ] && break; sleep 0.1; don
 expect_exit 0 mj unlock forward-retry --force
 for i in b c; do ( set +e; "$MJ" run forward-retry --now $NOW >"out.$i" 2>"err.$i"; echo $? >"rc.$i" ) & pids+=($!); done
 wait "${pids[@]}"
-for i in a b c; do case $(cat "rc.$i") in 0|4) ;; *) fail "run $i exited $(cat rc.$i): $(cat err.$i)" ;; esac; done
+for i in b c; do case $(cat "rc.$i") in 0|4) ;; *) fail "run $i exited $(cat rc.$i): $(cat err.$i)" ;; esac; done
+case $(cat rc.a) in 0) ;; 1) assert_contains "$(cat err.a)" "lease lost" "run a" ;; *) fail "run a exited $(cat rc.a): $(cat err.a)" ;; esac
 assert_eq "$(smtp_received)" 100 "messages received (part 2)"
 assert_eq "$(smtp_field 'm["rcpt_tos"][0]' | sort | uniq -d | wc -l)" 0 "no message twice"
 assert_eq "$(sql "SELECT count(*) FROM failed_emails WHERE status='delivered' AND attempts=1 AND claimed_by IS NULL")" 100 "all delivered once"

@@ -16,9 +16,11 @@ TEST_CASE("BatchSizer::for_batch_size, bounds") {
     CHECK(BatchSizer::for_batch_size(100, 1000000).max_rows == 6400);
     CHECK(BatchSizer::for_batch_size(0, 1000000).start == 1);
     // An operator's huge batch_size is clamped (it once made a 1.4 s transaction).
-    CHECK(BatchSizer::for_batch_size(200000, 1000000).start == mj::kMaxBatchRows);
+    CHECK(BatchSizer::for_batch_size(200000, 1000000).start == mj::kMaxFirstBatchRows);
     CHECK(BatchSizer::for_batch_size(200000, 1000000).max_rows == mj::kMaxBatchRows);
-    CHECK(BatchSizer::for_batch_size(999999999999999, 1000000).start == mj::kMaxBatchRows);
+    CHECK(BatchSizer::for_batch_size(999999999999999, 1000000).start == mj::kMaxFirstBatchRows);
+    CHECK(BatchSizer::for_batch_size(999999999999999, 1000000).max_rows == mj::kMaxBatchRows);
+    CHECK(BatchSizer::for_batch_size(20000, 1000000).start == mj::kMaxFirstBatchRows);
     CHECK(BatchSizer::for_batch_size(-5, 1000000).start == 1);
     // A max_transaction below the target lowers the target.
     CHECK(BatchSizer::for_batch_size(1000, 5000).target_us == 5000);
