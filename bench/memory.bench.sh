@@ -85,7 +85,7 @@ measure() {
   secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt")
   local outcome="exit $rc" changed=""
   if [ "${1:-}" = run ]; then
-    read -r outcome changed < <(sqlite3 -separator ' ' "$db" \
+    IFS='|' read -r outcome changed < <(sqlite3 -separator '|' "$db" \
       "SELECT outcome || '/' || coalesce(exit_reason, ''), changed FROM job_runs WHERE job = '$name' ORDER BY id DESC LIMIT 1")
   fi
   printf '%-34s %8.1f MB %10s  %-22s %s\n' "$name" "$(awk -v k="$kb" 'BEGIN {print k / 1024}')" "$secs" "$outcome" "$changed"
@@ -99,7 +99,7 @@ for job in $("$MJ" list --json --config "$work/jobs.ini" | jq -r 'sort_by(-.prio
   measure "$job" run "$job" --now "$NOW" --max-runtime "$RUNTIME"
 done
 echo "-- commands (after the jobs)"
-measure "tick (nothing due)" tick --now "$NOW"
+measure "tick (after the jobs)" tick --now "$NOW"
 measure "status" status
 measure "status --json" status --json
 measure "history --limit 1000" history --limit 1000
