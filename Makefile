@@ -71,7 +71,7 @@ test: $(BIN) $(OUT)/unit_tests $(FAULT_BIN)
 	tests/cli/run-all.sh $(abspath $(BIN))
 	tests/faults/run-all.sh $(abspath $(FAULT_BIN))
 
-# I/O fault injection (tests/faults/README.md): the same objects plus a test-only SQLite VFS
+# I/O fault injection (tests/faults/lib.sh, README "Testing"): the same objects plus a test-only SQLite VFS
 # (tests/faults/fault_vfs.cpp, MAILJOBS_FAULT=write:N|sync:N|truncate:N|full:N) in a binary of its
 # own; the release binary never contains it. `make test` sweeps a fixed sample of failure points,
 # `make test-faults FAULT_ALL=1` (part of `make torture`) every one.
@@ -144,6 +144,7 @@ torture:
 	$(MAKE) test-asan ASAN_CLI=all
 	$(MAKE) fuzz FUZZ_TIME=$(TORTURE_FUZZ_TIME)
 	$(MAKE) test-crash CRASH_KILLS=$(TORTURE_CRASH_KILLS)
+	$(MAKE) test-faults FAULT_ALL=1
 
 # Crash sweep (tests/cli/helpers/crash_sweep.sh): kill -9 of forward-retry, webhook-retry and
 # notification-delivery at many points against the real SMTP/HTTP servers; `make test` runs 10

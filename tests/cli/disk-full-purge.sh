@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 rmdir var
 mkdir var
-if ! mount -t tmpfs -o size=12m,mode=0700 tmpfs var 2>/dev/null; then
+if ! mount -t tmpfs -o size=32m,mode=0700 tmpfs var 2>/dev/null; then
   echo "SKIP: disk-full-purge needs to mount a tmpfs (run as root; CI does)"
   exit 0
 fi
