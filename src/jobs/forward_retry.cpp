@@ -285,7 +285,10 @@ struct Run {
         int64_t batch = std::max<int64_t>(1, ctx.cfg_int("batch_size")), ttl = claim_ttl();
         while (true) {
             if (ctx.should_stop()) return Outcome::more;
-            if (!transport->fits_in_budget()) return budget_left_too_short();
+            // Too little budget left for one more send: `more` only if something is waiting, so an
+            // empty queue ends `done` and does not ask the tick for another turn (due.h).
+            if (!transport->fits_in_budget())
+                return claimable(ctx.db, kQueue, ctx.now, 1).empty() ? Outcome::done : budget_left_too_short();
             std::vector<int64_t> claimed;
             int64_t t = now();  // claim time
             ctx.db.write([&] {
