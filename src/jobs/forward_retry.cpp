@@ -22,6 +22,9 @@
 // and claims nothing.
 #include "jobs/forward_retry.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -35,6 +38,7 @@
 #include "delivery/mail_message.h"
 #include "delivery/outbox.h"
 #include "delivery/retry_schedule.h"
+#include "jobs/spool_files.h"
 
 namespace mj {
 namespace {
@@ -91,12 +95,21 @@ struct Run {
     // The message text, or a permanent failure when its spool file is gone or unreadable.
     std::optional<SendResult> read_spool(FailedEmail& f) {
         if (f.has_raw) return std::nullopt;
-        std::string path = f.spool_path[0] == '/' ? f.spool_path : spool_dir + "/" + f.spool_path;
-        std::ifstream in(path, std::ios::binary);
-        if (!in) return SendResult{SendStatus::permanent, 0, "spool file " + path + " cannot be read"};
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        f.raw = ss.str();
+        // Only a file inside spool_dir is ever sent (spool_files.h): an absolute or "../" spool_path
+        // written into the table would otherwise mail any file this process can read to rcpt_to.
+        const std::string shown = f.spool_path[0] == '/' ? f.spool_path : spool_dir + "/" + f.spool_path;
+        SpoolPath sp = resolve_spool_path(spool_dir, f.spool_path);
+        if (sp.refused)
+            return SendResult{SendStatus::permanent, 0, "spool file " + shown + " refused: " + sp.refused + " (spool_dir " + spool_dir + ")"};
+        int fd = sp.missing ? -1 : ::open(sp.path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) return SendResult{SendStatus::permanent, 0, "spool file " + shown + " cannot be read"};
+        std::string data;
+        char buf[65536];
+        ssize_t n;
+        while ((n = ::read(fd, buf, sizeof buf)) > 0) data.append(buf, static_cast<size_t>(n));
+        ::close(fd);
+        if (n < 0) return SendResult{SendStatus::permanent, 0, "spool file " + shown + " cannot be read"};
+        f.raw = std::move(data);
         return std::nullopt;
     }
 

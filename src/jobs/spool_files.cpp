@@ -28,50 +28,51 @@ bool climbs(const std::string& p) {
 
 }  // namespace
 
-// Only a file inside the spool folder is ever deleted: spool_path comes from a table the
+// Only a file inside the spool folder is ever read or deleted: spool_path comes from a table the
 // application (or anyone who can write the database) fills, so an absolute path (/home/u/jobs.ini),
-// a "../" path or a symlinked folder pointing elsewhere must not reach unlink(). The folder that
-// holds the file is resolved with realpath() and must be the spool folder or below it; the file
-// itself is unlinked by name in that resolved folder, so a symlink is removed, never its target.
+// a "../" path or a symlinked folder pointing elsewhere must not reach unlink() or a resend. The
+// folder that holds the file is resolved with realpath() and must be the spool folder or below it;
+// the file itself is then used by name in that resolved folder (unlinked: a symlink is removed,
+// never its target; read: opened with O_NOFOLLOW by the caller).
+SpoolPath resolve_spool_path(const std::string& dir, const std::string& p) {
+    SpoolPath out;
+    if (p.empty() || climbs(p)) return out.refused = "the path leaves the spool folder", out;
+    if (dir.empty()) return out.refused = "no spool_dir configured", out;
+    std::string root;
+    if (char* r = realpath(dir.c_str(), nullptr)) root = r, std::free(r);
+    if (root.empty()) return out.refused = "the spool folder cannot be resolved", out;
+    const std::string full = p[0] == '/' ? p : dir + "/" + p;
+    const auto slash = full.rfind('/');
+    const std::string name = full.substr(slash + 1);
+    if (name.empty() || name == "." || name == "..") return out.refused = "the path names a folder", out;
+    char* parent_c = realpath(full.substr(0, slash == 0 ? 1 : slash).c_str(), nullptr);
+    if (!parent_c) {
+        out.missing = true;  // its folder is gone: so is the file
+        out.error = errno == ENOENT ? "" : std::strerror(errno);
+        out.path = full;
+        return out;
+    }
+    const std::string parent = parent_c;
+    std::free(parent_c);
+    if (parent != root && parent.compare(0, root.size() + 1, root + "/") != 0)
+        return out.refused = "the file is outside the spool folder", out;
+    out.path = parent + "/" + name;
+    return out;
+}
+
 void SpoolFiles::remove_committed() {
     int64_t removed = 0;
-    std::string root;
-    if (!dir_.empty()) {
-        if (char* r = realpath(dir_.c_str(), nullptr)) root = r, std::free(r);
-    }
     for (const auto& p : pending_) {
-        auto refuse = [&](const char* why) { ctx_.warn("spool_path_refused", {{"path", p}, {"spool_dir", dir_}, {"reason", why}}); };
-        if (p.empty() || climbs(p)) {
-            refuse("the path leaves the spool folder");
+        SpoolPath sp = resolve_spool_path(dir_, p);
+        if (sp.refused) {
+            ctx_.warn("spool_path_refused", {{"path", p}, {"spool_dir", dir_}, {"reason", sp.refused}});
             continue;
         }
-        if (dir_.empty()) {
-            refuse("no spool_dir configured");
+        if (sp.missing) {
+            if (!sp.error.empty()) ctx_.warn("spool_unlink_failed", {{"path", sp.path}, {"error", sp.error}});
             continue;
         }
-        if (root.empty()) {
-            refuse("the spool folder cannot be resolved");
-            continue;
-        }
-        const std::string full = p[0] == '/' ? p : dir_ + "/" + p;
-        const auto slash = full.rfind('/');
-        const std::string name = full.substr(slash + 1);
-        if (name.empty() || name == "." || name == "..") {
-            refuse("the path names a folder");
-            continue;
-        }
-        char* parent_c = realpath(full.substr(0, slash == 0 ? 1 : slash).c_str(), nullptr);
-        if (!parent_c) {
-            if (errno != ENOENT) ctx_.warn("spool_unlink_failed", {{"path", full}, {"error", std::strerror(errno)}});
-            continue;  // its folder is gone: so is the file
-        }
-        const std::string parent = parent_c;
-        std::free(parent_c);
-        if (parent != root && parent.compare(0, root.size() + 1, root + "/") != 0) {
-            refuse("the file is outside the spool folder");
-            continue;
-        }
-        const std::string target = parent + "/" + name;
+        const std::string& target = sp.path;
         if (unlink(target.c_str()) == 0) ++removed;
         else if (errno != ENOENT) ctx_.warn("spool_unlink_failed", {{"path", target}, {"error", std::strerror(errno)}});
     }

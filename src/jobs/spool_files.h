@@ -16,6 +16,17 @@
 
 namespace mj {
 
+// Where spool_path `p` (relative to `dir`, or absolute) may be used: `refused` says why not (outside
+// the folder, ".."); `missing` = its folder does not exist (error: why, if not ENOENT); else `path`
+// is the file by its resolved folder. Deletion and forward-retry's resend both go through it.
+struct SpoolPath {
+    std::string path;
+    const char* refused = nullptr;
+    bool missing = false;
+    std::string error;
+};
+SpoolPath resolve_spool_path(const std::string& dir, const std::string& p);
+
 class SpoolFiles {
 public:
     // dir: the folder relative spool_path values are relative to. Only files inside it (after

@@ -125,3 +125,34 @@ TEST_CASE("SpoolFiles, files go only after their batch committed") {
         CHECK(access((f.dir + "/abs.eml").c_str(), F_OK) == 0);
     }
 }
+
+TEST_CASE("resolve_spool_path: only files inside the spool folder, by their resolved folder") {
+    char tmpl[] = "/tmp/mj-spool-resolve.XXXXXX";
+    std::string dir = mkdtemp(tmpl);
+    std::system(("mkdir -p " + dir + "/spool/sub " + dir + "/elsewhere && ln -s " + dir + "/elsewhere " + dir + "/spool/out").c_str());
+    const std::string spool = dir + "/spool";
+    char* real_c = realpath(spool.c_str(), nullptr);
+    const std::string real = real_c;
+    std::free(real_c);
+
+    SECTION("relative and absolute paths inside") {
+        CHECK(mj::resolve_spool_path(spool, "sub/a.eml").path == real + "/sub/a.eml");
+        CHECK(mj::resolve_spool_path(spool, spool + "/a.eml").path == real + "/a.eml");
+        CHECK_FALSE(mj::resolve_spool_path(spool, "sub/a.eml").refused);
+    }
+    SECTION("refused: outside, climbing, a symlinked folder pointing out, a folder name, no spool_dir") {
+        CHECK(mj::resolve_spool_path(spool, dir + "/elsewhere/x").refused);
+        CHECK(mj::resolve_spool_path(spool, "/etc/passwd").refused);
+        CHECK(mj::resolve_spool_path(spool, "../elsewhere/x").refused);
+        CHECK(mj::resolve_spool_path(spool, "sub/../../x").refused);
+        CHECK(mj::resolve_spool_path(spool, "out/x").refused);
+        CHECK(mj::resolve_spool_path(spool, "sub/").refused);
+        CHECK(mj::resolve_spool_path("", "a.eml").refused);
+    }
+    SECTION("a missing folder is missing, not refused") {
+        auto sp = mj::resolve_spool_path(spool, "gone/a.eml");
+        CHECK_FALSE(sp.refused);
+        CHECK(sp.missing);
+    }
+    std::system(("rm -rf " + dir).c_str());
+}
