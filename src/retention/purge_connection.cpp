@@ -14,6 +14,12 @@ int remember_wal_size(void* arg, sqlite3*, const char*, int n) {  // NOLINT
     return SQLITE_OK;
 }
 
+// When the write lock may be taken again. Not a member: the gap follows the last batch of this
+// process even when that was another policy's PurgeConnection (a policy stopped at max_transaction
+// and the next policy's first batch were back to back, and an application writer waiting through
+// both passed its busy timeout). A process works on one database.
+std::chrono::steady_clock::time_point g_free_until{};
+
 }  // namespace
 
 PurgeConnection::PurgeConnection(SQLite::Database& db, int wal_bound_frames)
@@ -47,20 +53,24 @@ PurgeConnection::~PurgeConnection() {
 }
 
 int64_t writer_gap_us(int64_t txn_us) {
-    // SQLite's default busy handler (sqliteDefaultBusyCallback) sleeps 1, 2, 5, 10, 15, 20, 25 ms
-    // between tries, which are at 0, 1, 3, 8, 18, 33, 53, 78 ms: a writer that arrived up to `upto`
-    // before our commit tries again within `gap` after it.
+    // SQLite's default busy handler (sqliteDefaultBusyCallback) sleeps 1, 2, 5, 10, 15, 20, 25, 25,
+    // 25, 50, 50 ms and then 100 ms between tries, which are at 0, 1, 3, 8, 18, 33, 53, 78, 103,
+    // 128, 178, 228, 328, ... ms: a writer that arrived up to `upto` before our commit tries again
+    // within `gap` after it. The rows past 53 ms matter for transactions near max_transaction (a
+    // batch the time bound stopped): with a 25 ms gap after a 200 ms transaction, a writer polling
+    // every 100 ms missed the free lock and, waiting through the next one too, passed its 0.5 s
+    // busy timeout ("database is locked", seen on a loaded CI machine).
     static constexpr struct { int64_t upto_ms, gap_ms; } kPolls[] = {
-        {1, 1}, {3, 2}, {8, 5}, {18, 10}, {33, 15}, {53, 20}};
+        {1, 1}, {3, 2}, {8, 5}, {18, 10}, {33, 15}, {53, 20}, {128, 25}, {228, 50}};
     for (const auto& p : kPolls)
         if (txn_us <= p.upto_ms * 1000) return p.gap_ms * 1000;
-    return 25000;
+    return 100000;
 }
 
-void PurgeConnection::before_batch() { std::this_thread::sleep_until(free_until_); }
+void PurgeConnection::before_batch() { std::this_thread::sleep_until(g_free_until); }
 
 void PurgeConnection::after_batch(int64_t txn_us) {
-    free_until_ = std::chrono::steady_clock::now() + std::chrono::microseconds(writer_gap_us(txn_us));
+    g_free_until = std::chrono::steady_clock::now() + std::chrono::microseconds(writer_gap_us(txn_us));
     // Only a batch that wrote to the WAL since the last call can need a checkpoint.
     if (!wal_ || wal_seen_.commits == handled_commits_) return;
     handled_commits_ = wal_seen_.commits;

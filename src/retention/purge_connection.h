@@ -67,7 +67,7 @@ public:
         after_batch(db.last_txn_us());
     }
     // Right before a batch takes the write lock: sleeps until the lock has been free
-    // writer_gap_us(last batch) since the last batch committed.
+    // writer_gap_us(last batch) since the last batch committed, that of any PurgeConnection.
     void before_batch();
     // Right after a batch committed: hands a checkpoint to the checkpointer once the WAL has grown
     // past half the mark, waits for it when the WAL is past the bound, and starts the writers' gap.
@@ -95,7 +95,6 @@ private:
     int64_t bound_waits_ = 0;
     bool wal_ = false;
     std::unique_ptr<Checkpointer> checkpointer_;
-    std::chrono::steady_clock::time_point free_until_{};
 };
 
 }  // namespace mj

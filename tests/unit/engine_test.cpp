@@ -306,8 +306,9 @@ TEST_CASE("purge: a batch over max_transaction is stopped, rolled back and retri
     t.rows(60);
     t.db->set_max_transaction_us(30000);
     t.db->reset_txn_stats();  // the migrations (not bounded)
-    // ~2 ms of VM work a row (a correlated recursive CTE): a batch of 50 would hold the lock ~100 ms
-    Policy p = age_policy(1000, cte_rows("3000"));
+    // 5-20 ms of VM work a row (a correlated recursive CTE; 0.18 us a CTE row on a fast machine):
+    // a batch of 50 would hold the lock 0.25-1 s. (3000 CTE rows fitted 50 rows into 27 ms there.)
+    Policy p = age_policy(1000, cte_rows("30000"));
     int rollbacks = 0;
     p.after_rollback = [&] { ++rollbacks; };
     auto ctx = t.ctx();

@@ -61,7 +61,12 @@ TEST_CASE("writer_gap_us: long enough for the next poll of any writer that arriv
     CHECK(mj::writer_gap_us(18000) == 10000);
     CHECK(mj::writer_gap_us(18001) == 15000);
     CHECK(mj::writer_gap_us(40000) == 20000);
-    CHECK(mj::writer_gap_us(500000) == 25000);
+    CHECK(mj::writer_gap_us(53001) == 25000);
+    CHECK(mj::writer_gap_us(128000) == 25000);
+    CHECK(mj::writer_gap_us(128001) == 50000);
+    CHECK(mj::writer_gap_us(228000) == 50000);
+    CHECK(mj::writer_gap_us(228001) == 100000);  // a batch stopped at max_transaction = 200ms
+    CHECK(mj::writer_gap_us(500000) == 100000);
 }
 
 TEST_CASE("PurgeConnection leaves the write lock free after each batch, as long as the batch needs") {
@@ -81,6 +86,15 @@ TEST_CASE("PurgeConnection leaves the write lock free after each batch, as long 
     const int64_t short_gap = waited(300);
     CHECK(short_gap >= 500);  // after a 0.3 ms step: 1 ms
     CHECK(short_gap < 5000);
+}
+
+TEST_CASE("The writers' gap follows a batch of the previous PurgeConnection too (the policy before)") {
+    TempDb t;
+    { mj::PurgeConnection stopped(t.db->sql()); stopped.after_batch(250000); }  // held 250 ms: 100 ms
+    mj::PurgeConnection next(t.db->sql());
+    const auto t0 = std::chrono::steady_clock::now();
+    next.before_batch();
+    CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(95));
 }
 
 TEST_CASE("PurgeConnection keeps the WAL under its bound") {
