@@ -38,6 +38,10 @@ integrity_ok() {
   r=$(sqlite3 -batch -noheader var/mailjobs.db "PRAGMA integrity_check;" 2>&1) || fail "integrity_check failed to run: $r"
   [ "$r" == "ok" ] || fail "$FAULT_NOW: integrity_check: $r"
 }
+# in_both A B: the non-empty lines that are in both A and B, sorted.
+in_both() {
+  python3 -c 'import sys; a, b = (set(filter(None, x.split("\n"))) for x in sys.argv[1:3]); print("\n".join(sorted(a & b)))' "$1" "$2"
+}
 fault_hits() { grep -c '^hit ' "$FAULT_LOG" 2>/dev/null || true; }
 # fault_ops KIND: how many calls of KIND the last run made (from the VFS's exit line).
 fault_ops() { sed -n "s/^ops .*$1=\([0-9]*\).*/\1/p" "$FAULT_LOG" | tail -n1; }
