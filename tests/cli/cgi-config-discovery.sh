@@ -18,7 +18,7 @@ assert_eq "$(j '.runs | length')" 0 "history of the right database"
 grep -q api_request home/mailjobs/var/mailjobs.log || fail "the request was not logged next to the wrapper's jobs.ini"
 
 # 2. the binary itself in cgi-bin, jobs.ini next to it, no MAILJOBS_CONFIG
-cp "$MJ" www/cgi-bin/mailjobs.cgi
+cp "$MJ" www/cgi-bin/mailjobs.cgi.new && mv www/cgi-bin/mailjobs.cgi.new www/cgi-bin/mailjobs.cgi
 cp home/mailjobs/jobs.ini www/cgi-bin/jobs.ini
 authed GET /cleanup/status
 assert_eq "$STATUS" 200 "jobs.ini next to the script"
@@ -27,7 +27,10 @@ authed GET /cleanup/status -H "Authorization: Bearer $TOKEN"
 assert_eq "$STATUS" 403 "no jobs.ini anywhere: built-in defaults, API off"
 
 # 3. a broken jobs.ini: 500 with a pointer to the error log, the problem itself on stderr
-printf '#!/bin/sh\nexec env MAILJOBS_CONFIG=%s %s\n' "$WORK/home/mailjobs/jobs.ini" "$WORK/home/mailjobs/mailjobs" > www/cgi-bin/mailjobs.cgi
+# A new file renamed into place: the binary copied there may still be running (the last request's
+# process exiting; slower under the sanitizers), and writing into it fails "Text file busy".
+printf '#!/bin/sh\nexec env MAILJOBS_CONFIG=%s %s\n' "$WORK/home/mailjobs/jobs.ini" "$WORK/home/mailjobs/mailjobs" > www/cgi-bin/mailjobs.cgi.new
+chmod 0755 www/cgi-bin/mailjobs.cgi.new && mv www/cgi-bin/mailjobs.cgi.new www/cgi-bin/mailjobs.cgi
 printf '[general]\ntime_budget = 30x\n' >> home/mailjobs/jobs.ini
 authed GET /cleanup/status
 assert_eq "$STATUS" 500 "broken jobs.ini"
