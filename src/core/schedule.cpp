@@ -628,7 +628,9 @@ int64_t Schedule::current_slot(int64_t due, int64_t now, const std::string& job)
     if (due <= 0) {
         // First run: the next slot is the first one at least half an interval away, so a daily
         // job whose grid slot is 01:07 does not run at 01:00 and again at 01:15.
-        const int64_t from = now + interval_ / 2;
+        // At least 1 s: for `every 1s` half an interval is 0 and the next due time was `now`
+        // itself, due again at once (found by tests/fuzz/schedule.cpp).
+        const int64_t from = now + std::max<int64_t>(1, interval_ / 2);
         const int64_t k = from <= anchor ? 0 : (from - anchor + interval_ - 1) / interval_;
         return anchor + k * interval_ - interval_;
     }

@@ -486,6 +486,11 @@ TEST_CASE("intervals stay on their grid whatever second the tick starts", "[sche
 
     // A run before the slot minus the tolerance (by hand) does not skip the slot.
     CHECK(s.next_due(due, due - 300, "j", "UTC") == due);
+
+    // The shortest interval: its first next due time is still in the future (it was `now`).
+    const auto one = must_parse("every 1s");
+    CHECK(one.next_due(0, t0, "j", "UTC") == t0 + 1);
+    CHECK(one.next_due(t0 + 1, t0 + 1, "j", "UTC") == t0 + 2);
 }
 
 TEST_CASE("intervals do not drift over 8 days of jittered ticks", "[schedule][grid]") {
