@@ -65,8 +65,10 @@ $(OUT)/unit_tests: $(OBJS) $(UNIT_OBJS) $(CURL_LIB)
 	$(CXX) $(LDFLAGS) -o $@.tmp $(UNIT_OBJS) $(OBJS) $(LIBS)
 	mv $@.tmp $@
 
-# Unit tests (Catch2), then whole-binary tests (tests/cli/*.sh, each in its own temp folder, in parallel).
+# The layer rule over src/'s includes (tests/layers.sh, README "Layout"), unit tests (Catch2), then
+# whole-binary tests (tests/cli/*.sh, each in its own temp folder, in parallel).
 test: $(BIN) $(OUT)/unit_tests $(FAULT_BIN)
+	tests/layers.sh
 	$(OUT)/unit_tests
 	tests/cli/run-all.sh $(abspath $(BIN))
 	tests/faults/run-all.sh $(abspath $(FAULT_BIN))

@@ -33,9 +33,9 @@
 #include "api/cgi_io.h"
 #include "api/cleanup_api.h"
 #include "api/table_stats.h"
-#include "cli/common.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/startup.h"
 #include "core/status.h"
 
 namespace mj {
@@ -158,7 +158,7 @@ nlohmann::json endpoints() {
 // MAILJOBS_CONFIG (SetEnv in .htaccess, setenv in lighttpd) is read by the config loader itself;
 // without it, jobs.ini next to the script, then ./jobs.ini.
 Config load_cgi_config() {
-    std::vector<std::string> argv_s = {"mailjobs-cgi"};
+    StartupOptions options;
     const char* env = std::getenv("MAILJOBS_CONFIG");
     const char* script = std::getenv("SCRIPT_FILENAME");
     if (!(env && *env) && script && *script) {
@@ -166,14 +166,9 @@ Config load_cgi_config() {
         auto slash = s.rfind('/');
         std::string candidate = (slash == std::string::npos ? std::string() : s.substr(0, slash + 1)) + "jobs.ini";
         struct stat st {};
-        if (stat(candidate.c_str(), &st) == 0) argv_s.insert(argv_s.end(), {"--config", candidate});
+        if (stat(candidate.c_str(), &st) == 0) options.config_file = candidate;
     }
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(&a[0]);
-    cxxopts::Options o("mailjobs-cgi");
-    add_common_options(o);
-    auto args = parse_args(o, static_cast<int>(argv.size()), argv.data());
-    return load_config(args);
+    return load_config(options);
 }
 
 std::string configured_token(const Config& config) {

@@ -5,8 +5,8 @@
 #include "api/cleanup_runs.h"
 #include "core/duration.h"
 #include "core/error.h"
+#include "core/job_catalogue.h"
 #include "core/log.h"
-#include "jobs/registry.h"
 
 namespace mj {
 namespace {

@@ -15,8 +15,8 @@
 
 #include "core/config.h"
 #include "core/db.h"
+#include "core/job.h"
 #include "core/runner.h"
-#include "jobs/job.h"
 
 namespace mj {
 

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/db.h"
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 

@@ -9,8 +9,8 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/error.h"
+#include "core/job_catalogue.h"
 #include "core/log.h"
-#include "jobs/registry.h"
 #include "core/text.h"  // issue 11.4: all output through one escaping place
 
 namespace mj {

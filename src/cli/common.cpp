@@ -4,8 +4,6 @@
 #include <ctime>
 
 #include "core/error.h"
-#include "core/log.h"
-#include "jobs/registry.h"
 #include "retention/operator_policies.h"
 
 namespace mj {
@@ -36,54 +34,16 @@ cxxopts::ParseResult parse_args(cxxopts::Options& options, int argc, char** argv
 }
 
 Config load_config(const cxxopts::ParseResult& args, std::vector<std::string> sets) {
-    LoadOptions lo;
-    if (args.count("config")) lo.file = args["config"].as<std::string>();
+    StartupOptions so;
+    if (args.count("config")) so.config_file = args["config"].as<std::string>();
     if (args.count("set"))
         for (const auto& s : args["set"].as<std::vector<std::string>>()) sets.insert(sets.begin(), s);
     if (args.count("database")) sets.push_back("general.database=" + args["database"].as<std::string>());
     if (args.count("log-format")) sets.push_back("general.log_format=" + args["log-format"].as<std::string>());
-    lo.cli_sets = sets;
-    lo.jobs = job_defaults();
-    std::vector<ConfigProblem> problems;
-    Config config = Config::load(lo, &problems);
-    if (!problems.empty()) {
-        for (const auto& p : problems) std::fprintf(stderr, "%s: %s\n", p.where.c_str(), p.message.c_str());
-        throw Error(kExitUsage, std::to_string(problems.size()) + " configuration problem" +
-                                    (problems.size() == 1 ? "" : "s") + "; nothing was run");
-    }
-    if (!config.file_found())
-        std::fprintf(stderr, "mailjobs: note: no jobs.ini found; using built-in defaults (database %s)\n",
-                     config.path("general", "database").c_str());
-    Logger::Options lopt;
-    lopt.file = config.path("general", "log_file");
-    lopt.format = config.str("general", "log_format");
-    const std::string& level = config.str("general", "log_level");
-    lopt.level = level == "debug" ? Level::debug : level == "warn" ? Level::warn : level == "error" ? Level::error : Level::info;
-    lopt.max_bytes = config.integer("general", "log_max_bytes");
-    lopt.keep = static_cast<int>(config.integer("general", "log_keep"));
-    // issue 12.8: --quiet quiets the terminal only; the file keeps log_level (the cron history).
-    if (args.count("quiet")) lopt.terminal_level = Level::warn;
-    if (args.count("verbose")) lopt.level = Level::debug;
-    logger().configure(lopt);
-    return config;
-}
-
-// Operators' [retention.NAME] policies are checked against the schema before anything is written
-// (migrations included): any problem is exit 2 with all of them listed, the file untouched.
-static void require_valid_policies(const std::vector<ConfigProblem>& problems) {
-    if (problems.empty()) return;
-    for (const auto& p : problems) std::fprintf(stderr, "%s: %s\n", p.where.c_str(), p.message.c_str());
-    throw Error(kExitUsage, std::to_string(problems.size()) + " retention policy problem" + (problems.size() == 1 ? "" : "s") +
-                                "; nothing was run");
-}
-
-std::unique_ptr<Db> open_database(const Config& config, bool create) {
-    const std::string path = config.path("general", "database");
-    const int64_t busy_ms = config.duration("general", "busy_timeout") * 1000;
-    require_valid_policies(check_operator_policies_for(path, config, busy_ms));
-    Db::OpenOptions options = Db::options(config);  // max_transaction, database_mode
-    options.create = create;
-    return Db::open(path, busy_ms, Db::Migrate::yes, options);
+    so.sets = sets;
+    so.quiet = args.count("quiet") > 0;
+    so.verbose = args.count("verbose") > 0;
+    return load_config(so);
 }
 
 void check_policies_read_only(const Config& config) {
@@ -91,7 +51,7 @@ void check_policies_read_only(const Config& config) {
     const std::string path = config.path("general", "database");
     auto problems = check_operator_policies_read_only(path, config, config.duration("general", "busy_timeout") * 1000, &note);
     if (!note.empty()) std::fprintf(stderr, "mailjobs: note: %s\n", note.c_str());
-    require_valid_policies(problems);
+    refuse_problems(problems, "retention policy problem");
 }
 
 namespace {

@@ -1,14 +1,13 @@
-// What every command shares: the common options, loading the configuration (exit 2 on any
-// problem, all listed), setting up the log, opening the database (exit 3), and --now.
+// What every command shares: the common options, the start-up they select (core/startup.h: the
+// configuration, exit 2 on any problem, all listed; the log; the database, exit 3), and --now.
 #pragma once
 #include <cxxopts.hpp>
 
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/config.h"
-#include "core/db.h"
+#include "core/startup.h"  // open_database, for every command
 
 namespace mj {
 
@@ -18,13 +17,11 @@ void add_common_options(cxxopts::Options& options);
 // Parses argv for a command; a bad flag is Error(kExitUsage).
 cxxopts::ParseResult parse_args(cxxopts::Options& options, int argc, char** argv);
 
-// Loads every configuration layer; prints all problems as "FILE:LINE: message" and throws
-// Error(kExitUsage) if there are any. `extra_sets` are command-specific overrides ("general.time_budget=5s").
+// The shared start-up's load_config (core/startup.h) from the common options: every configuration
+// layer and the log. Problems are printed, all of them, and are Error(kExitUsage). Commands then
+// call core's open_database.
+// `extra_sets` are command-specific overrides ("general.time_budget=5s").
 Config load_config(const cxxopts::ParseResult& args, std::vector<std::string> extra_sets = {});
-
-// create = false (the CGI): a missing file is Error(kExitDatabase) and nothing is created, so a
-// mistyped `database` path answers 503 instead of serving an empty database.
-std::unique_ptr<Db> open_database(const Config& config, bool create = true);
 
 // For `mailjobs config`: the [retention.NAME] problems open_database would refuse (exit 2, all
 // listed), found with the database opened read-only and never created; a note on stderr says

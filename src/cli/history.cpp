@@ -5,8 +5,8 @@
 #include "cli/common.h"
 #include "cli/history_attempts.h"  // issue 5
 #include "core/error.h"
+#include "core/job_catalogue.h"
 #include "core/log.h"
-#include "jobs/registry.h"
 #include "core/text.h"  // issue 11.4: all output through one escaping place
 
 namespace mj {

@@ -5,7 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "jobs/registry.h"
+#include "core/job_catalogue.h"
 #include "core/text.h"  // issue 11.4: all output through one escaping place
 
 namespace mj {

@@ -7,8 +7,8 @@
 #include "cli/report.h"
 #include "core/duration.h"
 #include "core/error.h"
+#include "core/job_catalogue.h"
 #include "core/runner.h"
-#include "jobs/registry.h"
 
 namespace mj {
 

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 namespace {

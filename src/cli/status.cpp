@@ -5,11 +5,11 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/error.h"
+#include "core/job_catalogue.h"
 #include "core/prom.h"  // issue 5: --prom
 #include "core/queue_depths.h"  // issue 5: queue table
-#include "core/error.h"
 #include "core/status.h"
-#include "jobs/registry.h"
 #include "core/text.h"  // issue 11.4: all output through one escaping place
 
 namespace mj {

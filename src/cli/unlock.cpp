@@ -5,8 +5,8 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/error.h"
+#include "core/job_catalogue.h"
 #include "core/lease.h"
-#include "jobs/registry.h"
 
 namespace mj {
 

@@ -7,9 +7,9 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/error.h"
+#include "core/job_catalogue.h"
 #include "core/runner.h"
 #include "core/text.h"
-#include "jobs/registry.h"
 
 namespace mj {
 namespace {

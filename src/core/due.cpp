@@ -4,8 +4,8 @@
 #include <climits>
 #include <map>
 
+#include "core/job_catalogue.h"
 #include "core/log.h"
-#include "jobs/registry.h"
 
 namespace mj {
 

@@ -4,12 +4,11 @@
 #include <climits>
 
 #include "core/error.h"
+#include "core/job_catalogue.h"
 #include "core/lease.h"
 #include "core/log.h"
+#include "core/run_hooks.h"  // issue 5: monitoring pings at run start and end, operator alerts after
 #include "core/schedule.h"
-#include "jobs/registry.h"
-#include "delivery/alerts.h"  // issue 5: operator alerts after a run is recorded
-#include "delivery/pings.h"   // issue 5: monitoring pings at run start and end
 
 namespace mj {
 
@@ -102,7 +101,8 @@ RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOpti
     auto t0 = std::chrono::steady_clock::now();
     int64_t started = wall_now();
     RunResult r;
-    JobContext ctx(db, config, job.name, o.now, o.dry_run, o.deadline);
+    const std::string job_name = job.name;
+    JobContext ctx(db, config, job_name, o.now, o.dry_run, o.deadline);
     ctx.trigger = o.trigger;
     ctx.older_than_override = o.older_than;
     db.reset_txn_stats();
@@ -133,7 +133,7 @@ RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOpti
 
     std::string outcome_text;
     const bool monitored = ctx.lease != nullptr;  // issue 5: a real run that holds its lease (no dry run, no skip)
-    PingRun ping;
+    RunWatches watches;
     if (o.dry_run == DryRun::no && !lease) {
         r.outcome = Outcome::skipped;
         r.exit_reason = conflict_with.empty() ? "lock held" : "conflict";
@@ -144,7 +144,7 @@ RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOpti
         ctx.info(conflict_with.empty() ? "lock_held" : "conflict", {{"reason", ctx.note}});
     } else {
         ctx.info("run_start", {{"trigger", trigger_name(o.trigger)}, {"dry_run", o.dry_run == DryRun::yes}, {"clock", iso_time(o.now)}});
-        if (monitored) ping = ping_start(config, job.name, r.run_id);  // issue 5; never fails the run
+        if (monitored) watches = RunWatches::start({config, job_name, r.run_id});  // issue 5; never fails the run
         try {
             // Every write transaction of the job first checks the lease (lease.h): after
             // `unlock --force` it throws LeaseLost ("lease lost: ...") and nothing more is committed.
@@ -185,11 +185,11 @@ RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOpti
             update_state(db, job, r, o, next, started);
         if (lease) lease->release_in_txn();
     });
-    // issue 5: end ping and operator alerts, once the run is recorded; neither can fail the run.
+    // issue 5: end ping and operator alerts (the run hooks), once the run is recorded; none can fail the run.
     if (monitored) {
         int status = r.outcome == Outcome::failed ? kExitJobFailed : r.exit_reason == "signal" ? kExitInterrupted : kExitOk;
-        ping_end(config, ping, job.name, r.run_id, status, outcome_text + (r.error.empty() ? "" : ": " + r.error));
-        check_alerts(db, config, job.name, r.run_id, r.outcome == Outcome::failed, r.error);
+        const std::string summary = outcome_text + (r.error.empty() ? "" : ": " + r.error);
+        watches.recorded({db, config, job_name, r.run_id, r.outcome == Outcome::failed, status, summary, r.error});
     }
     nlohmann::json fields = {{"outcome", outcome_text}, {"exit_reason", r.exit_reason}, {"examined", r.counts.examined},
                              {"changed", r.counts.changed}, {"duration_ms", r.duration_ms}, {"max_txn_ms", max_txn_ms}};

@@ -11,8 +11,8 @@
 
 #include "core/config.h"
 #include "core/db.h"
+#include "core/job.h"
 #include "core/schedule.h"
-#include "jobs/job.h"
 
 namespace mj {
 

@@ -1,8 +1,8 @@
 #include "core/status.h"
 
+#include "core/job_catalogue.h"
 #include "core/lease.h"
 #include "core/queue_depths.h"  // issue 5: queue depths and recent operator alerts
-#include "jobs/registry.h"
 
 namespace mj {
 

@@ -2,7 +2,7 @@
 // verification tokens, optionally unverified destinations (BJ-14). Both change rows rather than
 // purge them, so a second run selects nothing: idempotent (BJ-27).
 #pragma once
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 // Deactivates aliases with active = 1 AND expires_at < now: active = 0, deactivated_at = now,

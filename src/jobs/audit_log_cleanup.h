@@ -3,7 +3,7 @@
 // each batch is first appended to the day files of audit_archive.h and made durable, then deleted
 // in its own short transaction: the archive IO never happens while the write lock is held.
 #pragma once
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 Outcome audit_log_cleanup(JobContext& ctx);

@@ -1,5 +1,5 @@
 #pragma once
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 Outcome session_cleanup(JobContext& ctx);    // BJ-19: past absolute expiry (+older_than) or idle_timeout

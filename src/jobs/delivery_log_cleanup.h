@@ -6,7 +6,7 @@
 // webhook-retry's hands however old they are; they go once webhook-retry has finished with them.
 // Idempotent (BJ-27): a second run selects nothing.
 #pragma once
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 Outcome delivery_log_cleanup(JobContext& ctx);

@@ -1,6 +1,6 @@
 // forward-retry (BJ-03): resends failed forwards from failed_emails on the retry schedule.
 #pragma once
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 

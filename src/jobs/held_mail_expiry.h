@@ -9,7 +9,7 @@
 // Both delete a row's spool file after the commit that deleted the row (jobs/spool_files.h).
 // Idempotent (BJ-27): a second run selects nothing.
 #pragma once
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 Outcome failed_email_expiry(JobContext& ctx);

@@ -6,7 +6,7 @@
 //   dns_checks (checked_at)        the newest check of each domain stays
 // job_locks and job_state are never purged (they are one row per job). Idempotent (BJ-27).
 #pragma once
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 Outcome job_history_cleanup(JobContext& ctx);

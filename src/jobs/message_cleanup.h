@@ -8,7 +8,7 @@
 // says "success": false with the rows deleted before the error and "error".
 // Idempotent (BJ-27): a second run deletes 0.
 #pragma once
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 Outcome message_cleanup(JobContext& ctx);

@@ -6,7 +6,7 @@
 // sweeps orphans that other writers left (the application deleting log rows), so after it runs no
 // snapshot points at a missing message log.
 #pragma once
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 Outcome message_log_cleanup(JobContext& ctx);      // BJ-07: fold into message_stats_daily, then delete

@@ -16,7 +16,7 @@
 // Idempotent (BJ-27): after a run no capped user has a read row outside its newest N, so a second
 // run changes nothing.
 #pragma once
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 Outcome notification_cleanup(JobContext& ctx);

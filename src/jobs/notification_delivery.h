@@ -1,6 +1,6 @@
 // notification-delivery (BJ-21): sends the notification_outbox under an hourly cap.
 #pragma once
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 

@@ -11,7 +11,7 @@
 //   days) is warned now and purged warn_before later: the user always gets the full notice, and the
 //   time written in the warning is the earliest the purge can happen.
 #pragma once
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 Outcome overflow_hold_expiry(JobContext& ctx);

@@ -1,28 +1,31 @@
 // The job registry: the one table of jobs (like ninja's Tool table). `mailjobs list` prints it.
+// register_jobs() hands it to the catalogue in core/ (core/job_catalogue.h), where the runner,
+// the tick, status and the commands look jobs up without knowing jobs/.
 // Priority: higher runs first in a tick (BJ-28): deliveries and retries, then notices, then
 // expiries that users see, then log purges, then housekeeping.
 #include "jobs/registry.h"
 
+#include "core/job_catalogue.h"
+#include "jobs/address_expiry_jobs.h"    // retention jobs B
+#include "jobs/audit_log_cleanup.h"      // retention jobs B
 #include "jobs/auth_jobs.h"
-#include "jobs/delivery_log_cleanup.h"  // retention jobs A
-#include "jobs/held_mail_expiry.h"      // retention jobs A
-#include "jobs/job_history_cleanup.h"   // retention jobs A
-#include "jobs/message_cleanup.h"       // retention jobs A
-#include "jobs/notification_cleanup.h"  // retention jobs A
-#include "jobs/retention_policies.h"    // retention jobs A
-#include "jobs/vacuum.h"                // retention jobs A
-#include "jobs/address_expiry_jobs.h"  // retention jobs B
-#include "jobs/audit_log_cleanup.h"     // retention jobs B
-#include "jobs/message_log_jobs.h"      // retention jobs B
-#include "jobs/overflow_hold_expiry.h"  // retention jobs B
-#include "jobs/webhook_retry.h"         // monitoring jobs (issue 5)
+#include "jobs/delivery_log_cleanup.h"   // retention jobs A
 #include "jobs/forward_retry.h"          // delivery jobs (issue 5)
+#include "jobs/held_mail_expiry.h"       // retention jobs A
+#include "jobs/job_history_cleanup.h"    // retention jobs A
+#include "jobs/message_cleanup.h"        // retention jobs A
+#include "jobs/message_log_jobs.h"       // retention jobs B
+#include "jobs/notification_cleanup.h"   // retention jobs A
 #include "jobs/notification_delivery.h"  // delivery jobs (issue 5)
+#include "jobs/overflow_hold_expiry.h"   // retention jobs B
+#include "jobs/retention_policies.h"     // retention jobs A
+#include "jobs/vacuum.h"                 // retention jobs A
+#include "jobs/webhook_retry.h"          // monitoring jobs (issue 5)
 
 namespace mj {
 
-const std::vector<JobDef>& job_registry() {
-    static const std::vector<JobDef> jobs = {
+void register_jobs() {
+    set_job_catalogue({
         // name, summary, default schedule, priority, conflicts, function
         {"session-cleanup", "purge sessions past their absolute or idle timeout (BJ-19)", "@daily", 20, {}, session_cleanup},
         {"magic-link-expiry", "purge expired magic-link tokens (BJ-13)", "@daily", 20, {}, magic_link_expiry},
@@ -47,20 +50,7 @@ const std::vector<JobDef>& job_registry() {
         {"notification-delivery", "send the notification outbox in batches under the hourly cap (BJ-21)", "every tick", 80, {}, notification_delivery, "delivery"},
         // --- monitoring jobs (issue 5) ---
         {"webhook-retry", "post due webhook deliveries, signed; retry 1m, 5m, 30m, 2h, then permanently failed (BJ-15)", "every tick", 85, {}, webhook_retry, "delivery"},
-    };
-    return jobs;
-}
-
-const JobDef* find_job(const std::string& name) {
-    for (const auto& j : job_registry())
-        if (name == j.name) return &j;
-    return nullptr;
-}
-
-std::vector<JobDefaults> job_defaults() {
-    std::vector<JobDefaults> out;
-    for (const auto& j : job_registry()) out.push_back({j.name, j.schedule});
-    return out;
+    });
 }
 
 }  // namespace mj

@@ -1,15 +1,11 @@
 // The one job registry (like ninja's Tool table): name, summary, default schedule, priority,
 // conflicts, function. Adding a job = one entry in registry.cpp + one function.
 #pragma once
-#include <string>
-#include <vector>
-
-#include "jobs/job.h"
 
 namespace mj {
 
-const std::vector<JobDef>& job_registry();
-const JobDef* find_job(const std::string& name);
-std::vector<JobDefaults> job_defaults();  // for Config::load
+// Fills the job catalogue (core/job_catalogue.h) with every job, in the registry's order. Called
+// once at start-up, before anything looks a job up; calling it again replaces the table.
+void register_jobs();
 
 }  // namespace mj

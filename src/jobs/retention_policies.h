@@ -3,7 +3,7 @@
 // Counts per table in history. --older-than overrides every policy's older_than for this run.
 // Idempotent (BJ-27): a second run selects nothing. With no policy it does nothing.
 #pragma once
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 Outcome retention_policies(JobContext& ctx);

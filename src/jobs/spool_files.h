@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 

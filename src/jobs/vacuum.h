@@ -14,7 +14,7 @@
 // bytes_freed, file_bytes_before/after, wal_bytes, steps, auto_vacuum. Idempotent: with no free
 // pages it changes nothing.
 #pragma once
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 Outcome vacuum(JobContext& ctx);

@@ -1,6 +1,6 @@
 // webhook-retry (BJ-15): posts due delivery_log rows, signed, and reschedules failures.
 #pragma once
-#include "jobs/job.h"
+#include "core/job.h"
 
 namespace mj {
 

@@ -35,7 +35,7 @@
 #include <string>
 #include <vector>
 
-#include "jobs/job.h"
+#include "core/job.h"
 #include "retention/batch_sizer.h"
 
 namespace mj {

@@ -12,7 +12,8 @@
 // Names are checked against the schema and always quoted; `where` must prepare as one expression
 // over the table with balanced parentheses, no ';', no comments and no parameters, so it can only
 // narrow its own policy's selection and never escape its parentheses. Checked whenever a command
-// opens the database (cli/common.cpp): every problem is listed as FILE:LINE and nothing runs.
+// opens the database (core/startup.cpp runs it as the database check jobs/bootstrap.cpp
+// registers): every problem is listed as FILE:LINE and nothing runs.
 #pragma once
 #include <optional>
 #include <string>

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/config.h"
+#include "core/job_catalogue.h"
 #include "jobs/registry.h"
 #include "retention/operator_policies.h"
 
@@ -48,7 +49,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (size) std::fwrite(data, 1, size, f);
         std::fclose(f);
     }
-    static const std::vector<mj::JobDefaults> jobs = mj::job_defaults();
+    // The catalogue is filled at start-up (jobs/registry.h), here on the first input.
+    static const std::vector<mj::JobDefaults> jobs = [] {
+        mj::register_jobs();
+        return mj::job_defaults();
+    }();
     mj::LoadOptions o;
     o.file = ini_path();
     o.jobs = jobs;

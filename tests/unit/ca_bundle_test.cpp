@@ -4,7 +4,7 @@
 
 #include <unistd.h>
 
-#include "jobs/registry.h"
+#include "core/job_catalogue.h"
 
 TEST_CASE("find_ca_bundle: the configured path wins; otherwise the first existing candidate") {
     mj::LoadOptions o;

@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "core/error.h"
-#include "jobs/registry.h"
+#include "core/job_catalogue.h"
 
 namespace {
 

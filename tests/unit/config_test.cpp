@@ -9,7 +9,7 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "jobs/registry.h"
+#include "core/job_catalogue.h"
 
 namespace {
 

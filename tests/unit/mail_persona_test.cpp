@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "jobs/registry.h"
+#include "core/job_catalogue.h"
 
 namespace {
 

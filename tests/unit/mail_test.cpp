@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/error.h"
-#include "jobs/registry.h"
+#include "core/job_catalogue.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "jobs/registry.h"
+#include "core/job_catalogue.h"
 
 namespace {
 

@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/job_catalogue.h"
 #include "delivery/mail.h"
-#include "jobs/registry.h"
 
 namespace {
 

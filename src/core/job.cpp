@@ -1,4 +1,4 @@
-#include "jobs/job.h"
+#include "core/job.h"
 
 #include "core/lease.h"
 
