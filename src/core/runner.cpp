@@ -30,7 +30,7 @@ std::string counts_json(const Counts& c) {
 }
 
 int64_t insert_run(Db& db, const JobDef& job, const RunOptions& o, const std::string& owner) {
-    SQLite::Statement q(db.sql(),
+    Statement q(db,
                         "INSERT INTO job_runs(job, trigger, started_at, outcome, dry_run, owner, clock_at) "
                         "VALUES(?, ?, ?, 'running', ?, ?, ?)");
     q.bind(1, job.name);
@@ -40,11 +40,11 @@ int64_t insert_run(Db& db, const JobDef& job, const RunOptions& o, const std::st
     q.bind(5, owner);
     q.bind(6, o.now);
     q.exec();
-    return db.sql().getLastInsertRowid();
+    return db.last_insert_id();
 }
 
 void finish_run(Db& db, const RunResult& r, const std::string& outcome, int64_t max_txn_ms, const std::string& note) {
-    SQLite::Statement q(db.sql(),
+    Statement q(db,
                         "UPDATE job_runs SET finished_at = ?, outcome = ?, exit_reason = ?, examined = ?, changed = ?, "
                         "counts = ?, error = ?, duration_ms = ?, max_txn_ms = ? WHERE id = ?");
     q.bind(1, wall_now());
@@ -64,7 +64,7 @@ void finish_run(Db& db, const RunResult& r, const std::string& outcome, int64_t 
 void update_state(Db& db, const JobDef& job, const RunResult& r, const RunOptions& o, int64_t next, int64_t started) {
     bool failed = r.outcome == Outcome::failed;
     bool skipped = r.outcome == Outcome::skipped;
-    SQLite::Statement q(db.sql(),
+    Statement q(db,
                         "INSERT INTO job_state(job, next_due_at, last_run_id, last_outcome, last_started_at, last_finished_at, consecutive_failures) "
                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(job) DO UPDATE SET "
                         "next_due_at = CASE WHEN ?8 THEN ?2 ELSE next_due_at END, last_run_id = ?3, last_outcome = ?4, "
@@ -211,7 +211,7 @@ RunResult record_left_out(Db& db, const JobDef& job, const RunOptions& o) {
     db.write([&] {
         r.run_id = insert_run(db, job, o, "");
         finish_run(db, r, "skipped", 0, note);
-        SQLite::Statement q(db.sql(),
+        Statement q(db,
                             "INSERT INTO job_state(job, last_run_id, last_outcome) VALUES(?1, ?2, 'skipped') "
                             "ON CONFLICT(job) DO UPDATE SET last_run_id = ?2, last_outcome = 'skipped'");
         q.bind(1, job.name);

@@ -3,7 +3,7 @@
 namespace mj {
 
 bool queue_notice(Db& db, const Notice& n, int64_t now) {
-    SQLite::Statement q(db.sql(),
+    Statement q(db,
                         "INSERT INTO notification_outbox(user_id, to_address, persona, kind, subject, body, dedupe_key, "
                         "status, next_attempt_at, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) "
                         "ON CONFLICT(dedupe_key) DO NOTHING");
