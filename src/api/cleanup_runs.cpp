@@ -30,9 +30,9 @@ nlohmann::json recent_runs(Db& db, const std::vector<std::string>& jobs, int64_t
     std::string marks;
     for (size_t i = 0; i < jobs.size(); ++i) marks += i ? ",?" : "?";
     Statement q(db,
-                        "SELECT id, job, trigger, started_at, finished_at, outcome, exit_reason, dry_run, examined, changed, "
-                        "counts, error, duration_ms, max_txn_ms FROM job_runs WHERE job IN (" + marks + ")" +
-                            (finished_only ? " AND outcome <> 'running'" : "") + " ORDER BY id DESC LIMIT ?");
+                "SELECT id, job, trigger, started_at, finished_at, outcome, exit_reason, dry_run, examined, changed, "
+                "counts, error, duration_ms, max_txn_ms FROM job_runs WHERE job IN (" + marks + ")" +
+                    (finished_only ? " AND outcome <> 'running'" : "") + " ORDER BY id DESC LIMIT ?");
     int n = 1;
     for (const auto& j : jobs) q.bind(n++, j);
     q.bind(n, limit);

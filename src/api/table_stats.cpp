@@ -54,8 +54,8 @@ nlohmann::json table_stats(Db& db, bool with_bytes) {
 
     nlohmann::json tables = nlohmann::json::array();
     Statement list(db,
-                           "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-                           "ORDER BY name");
+                   "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                   "ORDER BY name");
     while (list.step()) {
         std::string t = list.column(0).as_text();
         nlohmann::json row = {{"table", t}, {"rows", db.scalar("SELECT count(*) FROM " + sql_name(t))},

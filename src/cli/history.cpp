@@ -29,9 +29,9 @@ int cmd_history(int argc, char** argv) {
     if (args.count("attempts"))  // issue 5: per-attempt view of the delivery jobs
         return print_attempts(*db, job, args["run"].as<int64_t>(), args["limit"].as<int>(), args.count("json") > 0);
     Statement q(*db,
-                        "SELECT id, job, trigger, started_at, coalesce(finished_at,0), outcome, coalesce(exit_reason,''), dry_run, "
-                        "examined, changed, counts, coalesce(error,''), coalesce(duration_ms,0), coalesce(max_txn_ms,0) "
-                        "FROM job_runs WHERE (?1 = '' OR job = ?1) ORDER BY id DESC LIMIT ?2");
+                "SELECT id, job, trigger, started_at, coalesce(finished_at,0), outcome, coalesce(exit_reason,''), dry_run, "
+                "examined, changed, counts, coalesce(error,''), coalesce(duration_ms,0), coalesce(max_txn_ms,0) "
+                "FROM job_runs WHERE (?1 = '' OR job = ?1) ORDER BY id DESC LIMIT ?2");
     q.bind(1, job);
     q.bind(2, args["limit"].as<int>());
     nlohmann::json arr = nlohmann::json::array();

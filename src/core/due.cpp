@@ -15,8 +15,8 @@ std::vector<DueJob> load_due_state(Db& db, const Config& config) {
     // A NULL next_due_at (a row written by `run` or by a job's cursor before any tick) counts as
     // never scheduled, like a missing row.
     Statement q(db,
-                        "SELECT s.job, coalesce(s.next_due_at, 0), coalesce(r.exit_reason, ''), coalesce(r.duration_ms, 0) "
-                        "FROM job_state s LEFT JOIN job_runs r ON r.id = s.last_run_id");
+                "SELECT s.job, coalesce(s.next_due_at, 0), coalesce(r.exit_reason, ''), coalesce(r.duration_ms, 0) "
+                "FROM job_state s LEFT JOIN job_runs r ON r.id = s.last_run_id");
     while (q.step())
         stored[q.column(0).as_text()] = {q.column(1).as_int64(), q.column(2).as_text() == "budget reached",
                                               q.column(3).as_int64()};
@@ -45,8 +45,8 @@ namespace {
 void store_first_due(Db& db, const std::string& job, int64_t first) {
     db.write([&] {
         Statement u(db,
-                            "INSERT INTO job_state(job, next_due_at) VALUES(?1, ?2) ON CONFLICT(job) DO UPDATE "
-                            "SET next_due_at = ?2 WHERE job_state.next_due_at IS NULL");
+                    "INSERT INTO job_state(job, next_due_at) VALUES(?1, ?2) ON CONFLICT(job) DO UPDATE "
+                    "SET next_due_at = ?2 WHERE job_state.next_due_at IS NULL");
         u.bind(1, job);
         u.bind(2, first);
         u.exec();

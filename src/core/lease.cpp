@@ -37,8 +37,8 @@ namespace {
 
 std::optional<LeaseHolder> read_holder(Db& db, const std::string& job) {
     Statement q(db,
-                        "SELECT owner, host, pid, coalesce(run_id,0), acquired_at, heartbeat_at, expires_at "
-                        "FROM job_locks WHERE job = ?");
+                "SELECT owner, host, pid, coalesce(run_id,0), acquired_at, heartbeat_at, expires_at "
+                "FROM job_locks WHERE job = ?");
     q.bind(1, job);
     if (!q.step()) return std::nullopt;
     LeaseHolder h;
@@ -75,11 +75,11 @@ std::optional<Lease> Lease::acquire_in_txn(Db& db, const std::string& job, int64
     Lease lease(db, job, make_owner_token(), ttl);
     int64_t now = wall_now();
     Statement up(db,
-                         "INSERT INTO job_locks(job, owner, host, pid, run_id, acquired_at, heartbeat_at, expires_at) "
-                         "VALUES(?, ?, ?, ?, NULL, ?, ?, ?) "
-                         "ON CONFLICT(job) DO UPDATE SET owner=excluded.owner, host=excluded.host, pid=excluded.pid, "
-                         "run_id=NULL, acquired_at=excluded.acquired_at, heartbeat_at=excluded.heartbeat_at, "
-                         "expires_at=excluded.expires_at");
+                 "INSERT INTO job_locks(job, owner, host, pid, run_id, acquired_at, heartbeat_at, expires_at) "
+                 "VALUES(?, ?, ?, ?, NULL, ?, ?, ?) "
+                 "ON CONFLICT(job) DO UPDATE SET owner=excluded.owner, host=excluded.host, pid=excluded.pid, "
+                 "run_id=NULL, acquired_at=excluded.acquired_at, heartbeat_at=excluded.heartbeat_at, "
+                 "expires_at=excluded.expires_at");
     up.bind(1, job);
     up.bind(2, lease.owner_);
     up.bind(3, host());

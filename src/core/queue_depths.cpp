@@ -40,8 +40,8 @@ nlohmann::json collect_queue_depths(Db& db, int64_t now) {
 
 nlohmann::json recent_operator_alerts(Db& db, int limit) {
     Statement q(db,
-                        "SELECT job, kind, run_id, consecutive_failures, channel, status, error, created_at "
-                        "FROM operator_alerts ORDER BY id DESC LIMIT ?");
+                "SELECT job, kind, run_id, consecutive_failures, channel, status, error, created_at "
+                "FROM operator_alerts ORDER BY id DESC LIMIT ?");
     q.bind(1, limit);
     nlohmann::json out = nlohmann::json::array();
     while (q.step()) {

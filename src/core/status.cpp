@@ -14,8 +14,8 @@ nlohmann::json collect_status(Db& db, const Config& config, int64_t now) {
                               {"running", false}, {"consecutive_failures", 0}, {"last_outcome", nullptr},
                               {"next_due_at", nullptr}, {"last_run_id", nullptr}};
         Statement st(db,
-                             "SELECT next_due_at, last_run_id, last_outcome, last_started_at, last_finished_at, consecutive_failures "
-                             "FROM job_state WHERE job = ?");
+                     "SELECT next_due_at, last_run_id, last_outcome, last_started_at, last_finished_at, consecutive_failures "
+                     "FROM job_state WHERE job = ?");
         st.bind(1, j.name);
         if (st.step()) {
             if (!st.column(0).is_null()) row["next_due_at"] = st.column(0).as_int64();

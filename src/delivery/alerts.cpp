@@ -96,8 +96,8 @@ bool transition(Db& db, const std::string& job, const char* from, const char* to
 void record(Db& db, const Alert& a, const std::vector<ChannelResult>& results, bool revert) {
     db.write([&] {
         Statement q(db,
-                            "INSERT INTO operator_alerts(job, kind, run_id, consecutive_failures, channel, status, error, created_at) "
-                            "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+                    "INSERT INTO operator_alerts(job, kind, run_id, consecutive_failures, channel, status, error, created_at) "
+                    "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
         for (const auto& r : results) {
             q.bind(1, a.job);
             q.bind(2, a.kind);

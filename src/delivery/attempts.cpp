@@ -4,8 +4,8 @@ namespace mj {
 
 void record_attempt_in_txn(Db& db, const Attempt& a) {
     Statement q(db,
-                        "INSERT INTO job_attempts(run_id, job, item_table, item_id, attempt, status_code, error, duration_ms, "
-                        "next_retry_at, will_retry, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                "INSERT INTO job_attempts(run_id, job, item_table, item_id, attempt, status_code, error, duration_ms, "
+                "next_retry_at, will_retry, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (a.run_id) q.bind(1, a.run_id); else q.bind(1);
     q.bind(2, a.job);
     q.bind(3, a.item_table);
@@ -23,9 +23,9 @@ void record_attempt_in_txn(Db& db, const Attempt& a) {
 nlohmann::json recent_attempts(Db& db, const std::string& job, int64_t run_id, int limit) {
     // Uses job_attempts_run_id for one run; otherwise walks the primary key backwards.
     Statement q(db,
-                        "SELECT id, run_id, job, item_table, item_id, attempt, status_code, error, duration_ms, next_retry_at, "
-                        "will_retry, created_at FROM job_attempts WHERE (?1 = '' OR job = ?1) AND (?2 = 0 OR run_id = ?2) "
-                        "ORDER BY id DESC LIMIT ?3");
+                "SELECT id, run_id, job, item_table, item_id, attempt, status_code, error, duration_ms, next_retry_at, "
+                "will_retry, created_at FROM job_attempts WHERE (?1 = '' OR job = ?1) AND (?2 = 0 OR run_id = ?2) "
+                "ORDER BY id DESC LIMIT ?3");
     q.bind(1, job);
     q.bind(2, run_id);
     q.bind(3, limit);

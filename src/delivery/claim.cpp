@@ -6,9 +6,9 @@ std::vector<int64_t> claimable(Db& db, const QueueSpec& q, int64_t now, int64_t 
     // Two index ranges of (status, due): expired claims are few; waiting rows come in due order.
     std::string t = q.table, w = q.working, p = q.waiting, d = q.due;
     Statement s(db,
-                        "SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + w + "' AND claim_expires_at < ?1 LIMIT ?2) "
-                        "UNION ALL SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + p + "' AND " + d +
-                        " <= ?1 ORDER BY " + d + ", id LIMIT ?2) LIMIT ?2");
+                "SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + w + "' AND claim_expires_at < ?1 LIMIT ?2) "
+                "UNION ALL SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + p + "' AND " + d +
+                " <= ?1 ORDER BY " + d + ", id LIMIT ?2) LIMIT ?2");
     s.bind(1, now);
     s.bind(2, limit);
     std::vector<int64_t> ids;
@@ -19,7 +19,7 @@ std::vector<int64_t> claimable(Db& db, const QueueSpec& q, int64_t now, int64_t 
 bool claim_row(Db& db, const QueueSpec& q, int64_t id, const std::string& owner, int64_t now, int64_t ttl) {
     std::string t = q.table, w = q.working, p = q.waiting, d = q.due;
     Statement s(db, "UPDATE " + t + " SET status = '" + w + "', claimed_by = ?1, claim_expires_at = ?2 WHERE id = ?3 AND "
-                                  "((status = '" + p + "' AND " + d + " <= ?4) OR (status = '" + w + "' AND claim_expires_at < ?4))");
+                    "((status = '" + p + "' AND " + d + " <= ?4) OR (status = '" + w + "' AND claim_expires_at < ?4))");
     s.bind(1, owner);
     s.bind(2, now + ttl);
     s.bind(3, id);
@@ -30,7 +30,7 @@ bool claim_row(Db& db, const QueueSpec& q, int64_t id, const std::string& owner,
 void release_rows(Db& db, const QueueSpec& q, const std::vector<int64_t>& ids, const std::string& owner) {
     std::string t = q.table, w = q.working, p = q.waiting;
     Statement s(db, "UPDATE " + t + " SET status = '" + p + "', claimed_by = NULL, claim_expires_at = NULL "
-                                  "WHERE id = ? AND claimed_by = ? AND status = '" + w + "'");
+                    "WHERE id = ? AND claimed_by = ? AND status = '" + w + "'");
     for (int64_t id : ids) {
         s.bind(1, id);
         s.bind(2, owner);

@@ -37,8 +37,8 @@ std::optional<WebhookDelivery> claim_delivery(Db& db, int64_t id, const std::str
             !claim_row(db, kFailed, id, owner, now, claim_until - now))
             return;
         Statement q(db,
-                            "SELECT d.uuid, d.webhook_url, d.payload, d.attempts, d.webhook_id, coalesce(w.active, 0), "
-                            "coalesce(w.secret, '') FROM delivery_log d LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?");
+                    "SELECT d.uuid, d.webhook_url, d.payload, d.attempts, d.webhook_id, coalesce(w.active, 0), "
+                    "coalesce(w.secret, '') FROM delivery_log d LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?");
         q.bind(1, id);
         if (!q.step()) return;
         WebhookDelivery d;
@@ -60,7 +60,7 @@ int64_t defer_deliveries(Db& db, const std::vector<int64_t>& ids, int64_t now, i
     if (ids.empty()) return 0;
     db.write([&] {
         Statement q(db, "UPDATE delivery_log SET next_retry_at = ?1, updated_at = ?2 WHERE id = ?3 "
-                                      "AND status IN ('pending','failed') AND next_retry_at <= ?2");
+                        "AND status IN ('pending','failed') AND next_retry_at <= ?2");
         for (int64_t id : ids) {
             q.bind(1, until);
             q.bind(2, now);
@@ -74,9 +74,9 @@ int64_t defer_deliveries(Db& db, const std::vector<int64_t>& ids, int64_t now, i
 
 bool finish_delivery_in_txn(Db& db, int64_t id, const std::string& owner, const DeliveryUpdate& u) {
     Statement q(db,
-                        "UPDATE delivery_log SET status = ?1, attempts = ?2, last_status_code = ?3, last_error = ?4, "
-                        "next_retry_at = ?5, delivered_at = CASE WHEN ?1 = 'delivered' THEN ?6 ELSE delivered_at END, "
-                        "claimed_by = NULL, claim_expires_at = NULL, updated_at = ?6 WHERE id = ?7 AND claimed_by = ?8");
+                "UPDATE delivery_log SET status = ?1, attempts = ?2, last_status_code = ?3, last_error = ?4, "
+                "next_retry_at = ?5, delivered_at = CASE WHEN ?1 = 'delivered' THEN ?6 ELSE delivered_at END, "
+                "claimed_by = NULL, claim_expires_at = NULL, updated_at = ?6 WHERE id = ?7 AND claimed_by = ?8");
     q.bind(1, u.status);
     q.bind(2, u.attempts);
     if (u.status_code) q.bind(3, *u.status_code); else q.bind(3);

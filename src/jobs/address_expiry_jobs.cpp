@@ -19,10 +19,10 @@ int64_t expiry_cutoff(const JobContext& ctx) { return ctx.now - ctx.older_than_o
 // named by its uuid (share/schema.md, audit_logs).
 void audit_alias_expired(JobContext& ctx, const std::vector<int64_t>& ids) {
     Statement q(ctx.db,
-                        "INSERT INTO audit_logs(user_id, actor, action, target, critical, details, created_at) "
-                        "SELECT user_id, 'job:alias-expiry', 'alias.expired', 'alias:' || uuid, 0, "
-                        "printf('{\"alias_id\":%d,\"expires_at\":%d,\"run_id\":%d}', id, expires_at, ?1), ?2 "
-                        "FROM aliases WHERE id IN (" + rowid_list(ids) + ")");
+                "INSERT INTO audit_logs(user_id, actor, action, target, critical, details, created_at) "
+                "SELECT user_id, 'job:alias-expiry', 'alias.expired', 'alias:' || uuid, 0, "
+                "printf('{\"alias_id\":%d,\"expires_at\":%d,\"run_id\":%d}', id, expires_at, ?1), ?2 "
+                "FROM aliases WHERE id IN (" + rowid_list(ids) + ")");
     q.bind(1, ctx.run_id);
     q.bind(2, ctx.now);
     ctx.counts.add("audit_logs", q.exec());
@@ -34,8 +34,8 @@ std::string day_text(int64_t t) { return format_utc(t, "%d %B %Y, %H:%M UTC"); }
 // then stamps verification_notice_at = now on the same rows in the same transaction.
 void queue_removal_notices(JobContext& ctx, const std::vector<int64_t>& ids, int64_t grace, int64_t notice_before) {
     Statement q(ctx.db,
-                        "SELECT d.id, d.user_id, d.email, d.created_at, u.email, u.status FROM destinations d "
-                        "JOIN users u ON u.id = d.user_id WHERE d.id IN (" + rowid_list(ids) + ")");
+                "SELECT d.id, d.user_id, d.email, d.created_at, u.email, u.status FROM destinations d "
+                "JOIN users u ON u.id = d.user_id WHERE d.id IN (" + rowid_list(ids) + ")");
     int64_t queued = 0;
     while (q.step()) {
         if (q.column(5).as_text() == "deleted") continue;

@@ -38,8 +38,8 @@ std::string line_for(Statement& q) {
 bool archive_then_purge(JobContext& ctx, const Policy& p, AuditArchive& archive) {
     const int64_t batch = std::max<int64_t>(1, ctx.cfg_int("batch_size"));
     Statement q(ctx.db,
-                        "SELECT id, user_id, actor, action, target, critical, details, ip, created_at FROM audit_logs "
-                        "WHERE created_at < ?1 AND (" + p.filter + ") ORDER BY created_at LIMIT ?2");
+                "SELECT id, user_id, actor, action, target, critical, details, ip, created_at FROM audit_logs "
+                "WHERE created_at < ?1 AND (" + p.filter + ") ORDER BY created_at LIMIT ?2");
     ctx.counts.note_cutoff(p.table + "." + p.time_column, p.cutoff);  // the real one, before the per-batch ones
     int64_t archived = 0;
     while (true) {

@@ -70,9 +70,9 @@ struct Run {
 
     std::optional<FailedEmail> load(int64_t id) {
         Statement q(ctx.db,
-                            "SELECT id, user_id, alias_id, coalesce(message_id,''), mail_from, rcpt_to, raw_message, "
-                            "coalesce(spool_path,''), size_bytes, first_failed_at, attempts FROM failed_emails "
-                            "WHERE id = ? AND claimed_by = ?");
+                    "SELECT id, user_id, alias_id, coalesce(message_id,''), mail_from, rcpt_to, raw_message, "
+                    "coalesce(spool_path,''), size_bytes, first_failed_at, attempts FROM failed_emails "
+                    "WHERE id = ? AND claimed_by = ?");
         q.bind(1, id);
         q.bind(2, owner);
         if (!q.step()) return std::nullopt;
@@ -131,7 +131,7 @@ struct Run {
 
     void queue_final_notice(const FailedEmail& f, const SendResult& r, int64_t attempt, int64_t t) {
         Statement u(ctx.db, "SELECT u.email, coalesce(a.address, '') FROM users u "
-                                          "LEFT JOIN aliases a ON a.id = ? WHERE u.id = ?");
+                            "LEFT JOIN aliases a ON a.id = ? WHERE u.id = ?");
         if (f.alias_id) u.bind(1, *f.alias_id); else u.bind(1);
         u.bind(2, f.user_id);
         if (!u.step()) return;
@@ -169,9 +169,9 @@ struct Run {
         // recorded even after `unlock --force` (db.h), or the message would be sent again.
         ctx.db.write([&] {
             Statement q(ctx.db,
-                                "UPDATE failed_emails SET status = ?1, attempts = ?2, next_attempt_at = ?3, last_attempt_at = ?4, "
-                                "last_error = ?5, last_status_code = ?6, delivered_at = ?7, failed_at = ?8, "
-                                "claimed_by = NULL, claim_expires_at = NULL WHERE id = ?9 AND claimed_by = ?10");
+                        "UPDATE failed_emails SET status = ?1, attempts = ?2, next_attempt_at = ?3, last_attempt_at = ?4, "
+                        "last_error = ?5, last_status_code = ?6, delivered_at = ?7, failed_at = ?8, "
+                        "claimed_by = NULL, claim_expires_at = NULL WHERE id = ?9 AND claimed_by = ?10");
             q.bind(1, outcome == "delivered" ? "delivered" : outcome == "failed" ? "failed" : "pending");
             q.bind(2, attempt);
             if (next) q.bind(3, *next); else q.bind(3);
@@ -198,8 +198,8 @@ struct Run {
             record_attempt_in_txn(ctx.db, a);
             if (outcome == "delivered") {
                 Statement l(ctx.db,
-                                    "INSERT INTO message_logs(user_id, alias_id, message_id, mail_from, rcpt_to, direction, outcome, "
-                                    "bytes, created_at) VALUES(?, ?, ?, ?, ?, 'inbound', 'delivered', ?, ?)");
+                            "INSERT INTO message_logs(user_id, alias_id, message_id, mail_from, rcpt_to, direction, outcome, "
+                            "bytes, created_at) VALUES(?, ?, ?, ?, ?, 'inbound', 'delivered', ?, ?)");
                 l.bind(1, f.user_id);
                 if (f.alias_id) l.bind(2, *f.alias_id); else l.bind(2);
                 if (f.message_id.empty()) l.bind(3); else l.bind(3, f.message_id);
@@ -234,7 +234,7 @@ struct Run {
         // recorded even after `unlock --force` (db.h), or the message would be sent again.
         ctx.db.write([&] {
             Statement q(ctx.db, "UPDATE failed_emails SET status = 'pending', last_attempt_at = ?1, last_error = ?2, "
-                                              "claimed_by = NULL, claim_expires_at = NULL WHERE id = ?3 AND claimed_by = ?4");
+                                "claimed_by = NULL, claim_expires_at = NULL WHERE id = ?3 AND claimed_by = ?4");
             q.bind(1, t);
             q.bind(2, r.error);
             q.bind(3, f.id);

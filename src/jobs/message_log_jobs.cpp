@@ -46,7 +46,7 @@ bool sweep_orphans(JobContext& ctx, int64_t age_cutoff) {
     const int64_t max_id = ctx.db.scalar("SELECT ifnull(max(id), 0) FROM header_snapshots");
     const int64_t start = ctx.cursor().value("orphan_scan_after", int64_t{0});
     Statement scan(ctx.db, "SELECT id FROM header_snapshots WHERE id > ?1 AND id <= ?2 AND " +
-                                             std::string(kOrphan));
+                               std::string(kOrphan));
     int64_t orphans = 0;
     int64_t after = start;
     bool finished = true;

@@ -98,7 +98,7 @@ struct Run {
     void add_quota(int64_t n) {
         if (!n) return;
         Statement q(ctx.db, "INSERT INTO send_quota(window_start, sent) VALUES(?1, max(?2, 0)) "
-                                          "ON CONFLICT(window_start) DO UPDATE SET sent = max(sent + ?2, 0)");
+                            "ON CONFLICT(window_start) DO UPDATE SET sent = max(sent + ?2, 0)");
         q.bind(1, window());
         q.bind(2, n);
         q.exec();
@@ -106,7 +106,7 @@ struct Run {
 
     std::optional<OutboxRow> load(int64_t id, bool claimed_by_us) {
         Statement q(ctx.db, std::string("SELECT ") + kColumns + " FROM notification_outbox WHERE id = ?" +
-                                              (claimed_by_us ? " AND claimed_by = ?" : ""));
+                                      (claimed_by_us ? " AND claimed_by = ?" : ""));
         q.bind(1, id);
         if (claimed_by_us) q.bind(2, owner);
         if (!q.step()) return std::nullopt;
@@ -119,9 +119,9 @@ struct Run {
     std::optional<int64_t> fold(const OutboxRow& first, int64_t ttl_until) {
         if (!first.user_id || first.kind == "digest" || first.digest_id) return std::nullopt;
         Statement q(ctx.db, std::string("SELECT ") + kColumns + " FROM notification_outbox WHERE user_id = ?1 "
-                                              "AND status = 'queued' AND next_attempt_at <= ?2 AND id <> ?3 AND kind <> 'digest' "
-                                              "AND digest_id IS NULL "
-                                              "AND to_address = ?4 AND persona = ?5 AND coalesce(from_name,'') = ?6 ORDER BY id LIMIT 100");
+                                      "AND status = 'queued' AND next_attempt_at <= ?2 AND id <> ?3 AND kind <> 'digest' "
+                                      "AND digest_id IS NULL "
+                                      "AND to_address = ?4 AND persona = ?5 AND coalesce(from_name,'') = ?6 ORDER BY id LIMIT 100");
         q.bind(1, *first.user_id);
         q.bind(2, ctx.now);
         q.bind(3, first.id);
@@ -157,9 +157,9 @@ struct Run {
             ids.push_back(r.id);
         }
         Statement ins(ctx.db,
-                              "INSERT INTO notification_outbox(user_id, to_address, persona, from_name, kind, subject, body, dedupe_key, "
-                              "status, next_attempt_at, claimed_by, claim_expires_at, created_at) "
-                              "VALUES(?, ?, ?, ?, 'digest', ?, ?, ?, 'sending', ?, ?, ?, ?)");
+                      "INSERT INTO notification_outbox(user_id, to_address, persona, from_name, kind, subject, body, dedupe_key, "
+                      "status, next_attempt_at, claimed_by, claim_expires_at, created_at) "
+                      "VALUES(?, ?, ?, ?, 'digest', ?, ?, ?, 'sending', ?, ?, ?, ?)");
         ins.bind(1, *first.user_id);
         ins.bind(2, first.to_address);
         ins.bind(3, first.persona);
@@ -174,7 +174,7 @@ struct Run {
         ins.exec();
         int64_t digest_id = ctx.db.last_insert_id();
         Statement fold(ctx.db, "UPDATE notification_outbox SET status = 'digested', digest_id = ?, "
-                                             "claimed_by = NULL, claim_expires_at = NULL WHERE id = ?");
+                               "claimed_by = NULL, claim_expires_at = NULL WHERE id = ?");
         for (int64_t id : ids) {
             fold.bind(1, digest_id);
             fold.bind(2, id);
@@ -255,8 +255,8 @@ struct Run {
         // recorded even after `unlock --force` (db.h), or the message would be sent again.
         ctx.db.write([&] {
             Statement q(ctx.db,
-                                "UPDATE notification_outbox SET status = ?1, attempts = ?2, next_attempt_at = coalesce(?3, next_attempt_at), "
-                                "last_error = ?4, sent_at = ?5, claimed_by = NULL, claim_expires_at = NULL WHERE id = ?6 AND claimed_by = ?7");
+                        "UPDATE notification_outbox SET status = ?1, attempts = ?2, next_attempt_at = coalesce(?3, next_attempt_at), "
+                        "last_error = ?4, sent_at = ?5, claimed_by = NULL, claim_expires_at = NULL WHERE id = ?6 AND claimed_by = ?7");
             q.bind(1, status);
             q.bind(2, counted ? attempt : row.attempts);
             if (next) q.bind(3, *next); else q.bind(3);  // not counted: next_attempt_at unchanged, due again
@@ -269,7 +269,7 @@ struct Run {
             if (status == "failed" && row.kind == "digest") {
                 // Failed for good: its notices go out on their own (they keep digest_id: never folded again).
                 Statement u(ctx.db, "UPDATE notification_outbox SET status = 'queued', next_attempt_at = ?1 "
-                                                  "WHERE digest_id = ?2 AND status = 'digested'");
+                                    "WHERE digest_id = ?2 AND status = 'digested'");
                 u.bind(1, t);
                 u.bind(2, row.id);
                 unfolded = u.exec();

@@ -59,9 +59,9 @@ Notice warning_for(const Held& h, int64_t not_before, int64_t warn_before) {
 // rows in the same transaction.
 void queue_warnings(JobContext& ctx, const std::vector<int64_t>& ids, int64_t older_than, int64_t warn_before) {
     Statement q(ctx.db,
-                        "SELECT o.id, o.user_id, o.held_at, u.email, ifnull(o.subject, ''), o.mail_from, ifnull(o.reason, ''), "
-                        "u.status FROM overflow_hold o JOIN users u ON u.id = o.user_id "
-                        "WHERE o.id IN (" + rowid_list(ids) + ")");
+                "SELECT o.id, o.user_id, o.held_at, u.email, ifnull(o.subject, ''), o.mail_from, ifnull(o.reason, ''), "
+                "u.status FROM overflow_hold o JOIN users u ON u.id = o.user_id "
+                "WHERE o.id IN (" + rowid_list(ids) + ")");
     const std::string& sender = ctx.cfg("sender_name");
     // Notice has no from_name field (yet): set it on the row just queued, same transaction.
     Statement name(ctx.db, "UPDATE notification_outbox SET from_name = ?1 WHERE dedupe_key = ?2");
@@ -112,8 +112,8 @@ void check_unsent_warnings(JobContext& ctx, int64_t older_than, int64_t warn_bef
     if (ctx.dry_run) return;
     const int64_t limit = ctx.now - warn_before - ctx.cfg_duration("unsent_alert_after");
     Statement q(ctx.db, std::string("SELECT count(*), min(held_at) FROM overflow_hold WHERE held_at < ?1 AND "
-                                                  "warning_queued_at IS NOT NULL AND warning_queued_at <= ?2 AND ") +
-                                          kWarningSentAt + " IS NULL AND NOT " + kNoWarningRow);
+                                    "warning_queued_at IS NOT NULL AND warning_queued_at <= ?2 AND ") +
+                                  kWarningSentAt + " IS NULL AND NOT " + kNoWarningRow);
     q.bind(1, ctx.now - older_than);
     q.bind(2, limit);
     q.step();

@@ -154,8 +154,8 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
                     auto locked = boundary_of(ctx.db, sql, p, owner);
                     if (locked) {
                         Statement recheck(ctx.db, "SELECT rowid FROM " + quote_ident(p.table) + " WHERE " +
-                                                                    rowid_target(candidates) + " AND coalesce((" +
-                                                                    sql.eligible + "), 0) ORDER BY rowid");
+                                                      rowid_target(candidates) + " AND coalesce((" +
+                                                      sql.eligible + "), 0) ORDER BY rowid");
                         recheck.bind(1, owner);
                         recheck.bind(2, locked->time);
                         recheck.bind(3, locked->rowid);

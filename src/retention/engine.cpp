@@ -119,8 +119,8 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
     const std::string table = quote_ident(p.table), time = quote_ident(p.time_column);
     // ?2 is the last batch's newest time: everything older was deleted or kept by the filter.
     Statement select(ctx.db, "SELECT rowid, " + time + " FROM " + table + " WHERE " + time + " < ?1 AND " +
-                                               time + " >= ?2 AND " + opaque(live_condition(p) + " AND " + filter_condition(p)) +
-                                               " ORDER BY " + time + " LIMIT ?3");
+                                 time + " >= ?2 AND " + opaque(live_condition(p) + " AND " + filter_condition(p)) +
+                                 " ORDER BY " + time + " LIMIT ?3");
     int64_t floor = INT64_MIN;
     PurgeConnection connection(ctx.db);
     while (true) {
@@ -146,7 +146,7 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
         try {
             connection.write(ctx.db, [&] {
                 Statement recheck(ctx.db, "SELECT rowid FROM " + table + " WHERE " + rowid_target(candidates) +
-                                                            " AND " + opaque(age_condition(p)) + " ORDER BY rowid");
+                                              " AND " + opaque(age_condition(p)) + " ORDER BY rowid");
                 recheck.bind(1, p.cutoff);
                 while (recheck.step()) ids.push_back(recheck.column(0).as_int64());
                 if (!ids.empty()) changed = apply_action(ctx, p, ids, dependents);

@@ -78,7 +78,7 @@ std::vector<std::string> column_names(Db& db, const std::string& table) {
 
 bool has_index_on(Db& db, const std::string& table, const std::string& column) {
     Statement q(db, "SELECT 1 FROM pragma_index_list(?1) AS l, pragma_index_info(l.name) AS i "
-                            "WHERE i.seqno = 0 AND i.name = ?2 COLLATE NOCASE AND l.partial = 0");
+                    "WHERE i.seqno = 0 AND i.name = ?2 COLLATE NOCASE AND l.partial = 0");
     q.bind(1, table);
     q.bind(2, column);
     return q.step();
@@ -120,7 +120,7 @@ void check_one(Db& db, const Config& c, const std::string& s, std::vector<Config
     // Only read through an index (max() is one seek), so opening the database never scans a table.
     if (has_index_on(db, table, column)) {
         Statement v(db, "SELECT typeof(max(" + quote_ident(column) + ")), max(" + quote_ident(column) + ") FROM " +
-                                    quote_ident(table));
+                            quote_ident(table));
         if (v.step() && (v.column(0).as_text() == "text" || v.column(0).as_text() == "blob"))
             problem("time_column", "column '" + column + "' holds text ('" + v.column(1).as_text().substr(0, 30) +
                                        "'); time_column must hold INTEGER unix seconds");
