@@ -18,11 +18,8 @@ std::string sql_name(const std::string& name) {
 bool ends_with_at(const std::string& s) { return s.size() > 3 && s.compare(s.size() - 3, 3, "_at") == 0; }
 
 std::string time_column_of(Db& db, const std::string& table) {
-    Statement q(db, "SELECT name FROM pragma_table_info(?)");
-    q.bind(1, table);
     std::string first_at;
-    while (q.step()) {
-        std::string c = q.column(0).as_text();
+    for (const std::string& c : db.column_names(table)) {
         if (c == "created_at") return c;
         if (first_at.empty() && ends_with_at(c)) first_at = c;
     }

@@ -33,6 +33,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/db_error.h"
 #include "core/statement.h"
@@ -159,6 +160,11 @@ public:
     virtual std::string statement_problem(const std::string& sql, int expected_params) = 0;
     // While on, every write through this connection fails (the CGI's read-only requests).
     virtual void set_query_only(bool on) = 0;
+
+    // The schema: a table's column names in their order (none for a missing table), and whether
+    // an index that is not partial has `column` first (case-insensitive), so a max() is one seek.
+    virtual std::vector<std::string> column_names(const std::string& table) = 0;
+    virtual bool has_index_leading_with(const std::string& table, const std::string& column) = 0;
 
     // Space, and handing free space back to the disk (the vacuum job, the table-stats API).
     enum class AutoVacuum { none = 0, full = 1, incremental = 2 };

@@ -117,6 +117,22 @@ std::string SqliteDb::statement_problem(const std::string& sql, int expected_par
     return why;
 }
 
+std::vector<std::string> SqliteDb::column_names(const std::string& table) {
+    std::vector<std::string> out;
+    Statement q(*this, "SELECT name FROM pragma_table_info(?1)");
+    q.bind(1, table);
+    while (q.step()) out.push_back(q.column(0).as_text());
+    return out;
+}
+
+bool SqliteDb::has_index_leading_with(const std::string& table, const std::string& column) {
+    Statement q(*this, "SELECT 1 FROM pragma_index_list(?1) AS l, pragma_index_info(l.name) AS i "
+                       "WHERE i.seqno = 0 AND i.name = ?2 COLLATE NOCASE AND l.partial = 0");
+    q.bind(1, table);
+    q.bind(2, column);
+    return q.step();
+}
+
 void SqliteDb::set_query_only(bool on) { exec(on ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0"); }
 
 int64_t SqliteDb::page_size() { return scalar("PRAGMA page_size"); }

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/db.h"
 
@@ -40,6 +41,8 @@ public:
     int schema_version() override;
     std::string statement_problem(const std::string& sql, int expected_params) override;
     void set_query_only(bool on) override;
+    std::vector<std::string> column_names(const std::string& table) override;
+    bool has_index_leading_with(const std::string& table, const std::string& column) override;
     int64_t page_size() override;
     int64_t page_count() override;
     int64_t free_pages() override;

@@ -55,33 +55,11 @@ std::string origin_of(const Config& c, const std::string& section, const std::st
     return v.origin;
 }
 
-// "" or why `sql` does not prepare; a statement that leaves text unparsed or has parameters is
-// refused too (the operator's text must be one expression, nothing more).
-std::string prepare_problem(Db& db, const std::string& sql, int expected_params) {
-    return db.statement_problem(sql, expected_params);
-}
-
 std::vector<std::string> table_names(Db& db) {
     std::vector<std::string> out;
     Statement q(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
     while (q.step()) out.push_back(q.column(0).as_text());
     return out;
-}
-
-std::vector<std::string> column_names(Db& db, const std::string& table) {
-    std::vector<std::string> out;
-    Statement q(db, "SELECT name FROM pragma_table_info(?1)");
-    q.bind(1, table);
-    while (q.step()) out.push_back(q.column(0).as_text());
-    return out;
-}
-
-bool has_index_on(Db& db, const std::string& table, const std::string& column) {
-    Statement q(db, "SELECT 1 FROM pragma_index_list(?1) AS l, pragma_index_info(l.name) AS i "
-                    "WHERE i.seqno = 0 AND i.name = ?2 COLLATE NOCASE AND l.partial = 0");
-    q.bind(1, table);
-    q.bind(2, column);
-    return q.step();
 }
 
 void check_one(Db& db, const Config& c, const std::string& s, std::vector<ConfigProblem>& out) {
@@ -104,11 +82,11 @@ void check_one(Db& db, const Config& c, const std::string& s, std::vector<Config
     if (protected_table(table) && !c.boolean(s, "allow_protected_table"))
         return problem("table", "table '" + table + "' belongs to mailjobs' schema and is purged by its own job's rules "
                                 "(share/schema.md); set allow_protected_table = true in [" + s + "] to purge it anyway");
-    if (!prepare_problem(db, "SELECT rowid FROM " + quote_ident(table) + " LIMIT 0", 0).empty())
+    if (!db.statement_problem("SELECT rowid FROM " + quote_ident(table) + " LIMIT 0", 0).empty())
         return problem("table", "table '" + table + "' is a WITHOUT ROWID table; retention policies need rowid tables");
 
     // The time column.
-    auto columns = column_names(db, table);
+    auto columns = db.column_names(table);
     bool found = std::any_of(columns.begin(), columns.end(), [&](const std::string& n) { return lower(n) == lower(column); });
     if (!found) {
         std::string hint = did_you_mean(column, columns);
@@ -118,7 +96,7 @@ void check_one(Db& db, const Config& c, const std::string& s, std::vector<Config
     }
     // Text dates sort after every number and would never be older than the cutoff: refuse them.
     // Only read through an index (max() is one seek), so opening the database never scans a table.
-    if (has_index_on(db, table, column)) {
+    if (db.has_index_leading_with(table, column)) {
         Statement v(db, "SELECT typeof(max(" + quote_ident(column) + ")), max(" + quote_ident(column) + ") FROM " +
                             quote_ident(table));
         if (v.step() && (v.column(0).as_text() == "text" || v.column(0).as_text() == "blob"))
@@ -130,8 +108,8 @@ void check_one(Db& db, const Config& c, const std::string& s, std::vector<Config
     if (where.empty()) return;
     std::string why = where_shape_problem(where);
     if (why.empty())
-        why = prepare_problem(db, "SELECT rowid FROM " + quote_ident(table) + " WHERE " + quote_ident(column) + " < ?1 AND (" +
-                                      where + ")", 1);
+        why = db.statement_problem("SELECT rowid FROM " + quote_ident(table) + " WHERE " + quote_ident(column) + " < ?1 AND (" +
+                                   where + ")", 1);
     if (!why.empty()) problem("where", "where '" + where + "' does not work: " + why);
 }
 
