@@ -29,6 +29,8 @@ void refuse_unsupported(const std::string& database) {
 
 }  // namespace
 
+Statement::Statement(Db& db, const std::string& sql) : impl_(db.prepare(sql)) {}
+
 TransactionTooLong::TransactionTooLong(int64_t bound, int64_t held)
     : std::runtime_error("transaction over max_transaction (" + std::to_string(bound / 1000) + " ms): stopped after " +
                          std::to_string(held / 1000) + " ms and rolled back"),

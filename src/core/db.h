@@ -232,6 +232,4 @@ private:
     int64_t last_wait_us_ = 0;
 };
 
-inline Statement::Statement(Db& db, const std::string& sql) : impl_(db.prepare(sql)) {}
-
 }  // namespace mj
