@@ -16,14 +16,19 @@ std::string scheme_of(const std::string& database) {
     const auto sep = database.find("://");
     if (sep == std::string::npos) return "";
     const auto slash = database.rfind('/', sep);
-    return database.substr(slash == std::string::npos ? 0 : slash + 1, sep - (slash == std::string::npos ? 0 : slash + 1));
+    const auto start = slash == std::string::npos ? 0 : slash + 1;
+    return database.substr(start, sep - start);
+}
+
+bool is_postgresql(const std::string& database) {
+    const std::string scheme = scheme_of(database);
+    return scheme == "postgresql" || scheme == "postgres";
 }
 
 // PostgreSQL is planned (its own issue) and not built yet: say so plainly, before touching anything.
 void refuse_unsupported(const std::string& database) {
-    const std::string scheme = scheme_of(database);
-    if (scheme == "postgresql" || scheme == "postgres")
-        throw Error(kExitUsage, "general.database: PostgreSQL (" + scheme +
+    if (is_postgresql(database))
+        throw Error(kExitUsage, "general.database: PostgreSQL (" + scheme_of(database) +
                                     "://) is not supported yet; set database to the path of a SQLite file");
 }
 
@@ -69,7 +74,7 @@ std::unique_ptr<Db> Db::open_plain(const std::string& path, int64_t busy_timeout
 std::unique_ptr<Db> Db::open_scratch() { return open_sqlite_scratch(); }
 
 std::unique_ptr<WalCheckpointConnection> Db::open_checkpoint_connection(const std::string& path) {
-    if (!scheme_of(path).empty()) return nullptr;
+    if (is_postgresql(path)) return nullptr;
     return open_sqlite_checkpoint_connection(path);
 }
 
