@@ -136,7 +136,7 @@ TEST_CASE("Db::write stops a transaction at max_transaction, rolls it back, and 
             db->exec("INSERT INTO users(email) VALUES('first@x')");
             try {
                 mj::Statement q(*db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 50000000) "
-                                               "SELECT count(*) FROM c");
+                                       "SELECT count(*) FROM c");
                 q.step();
             } catch (const mj::DbError&) {
             }
@@ -155,7 +155,7 @@ TEST_CASE("Db::write stops a transaction at max_transaction, rolls it back, and 
     SECTION("Checks::none (migrations) is not bounded; reads outside write() are not either") {
         db->write([&] {
             mj::Statement q(*db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 3000000) "
-                                           "SELECT count(*) FROM c");
+                                   "SELECT count(*) FROM c");
             q.step();
             CHECK(q.column(0).as_int64() == 3000000);
         }, mj::Db::Checks::none);
