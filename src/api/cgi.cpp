@@ -23,7 +23,6 @@
 // only (no header, no query string, no body).
 #include "api/cgi.h"
 
-#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -33,6 +32,7 @@
 #include "api/cgi_io.h"
 #include "api/cleanup_api.h"
 #include "api/table_stats.h"
+#include "core/db_error.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/startup.h"
@@ -237,10 +237,8 @@ const Route& find_route(const CgiRequest& req) {
     throw HttpError(405, "method " + req.method + " not allowed on " + path + " (use " + allow + ")", {{"Allow", allow}});
 }
 
-int status_for_sqlite(const SQLite::Exception& e) {
-    int code = e.getErrorCode() & 0xff;
-    return code == SQLITE_BUSY || code == SQLITE_LOCKED ? 503 : 500;
-}
+// A busy database (the application or a job holds the lock) is temporary: 503, try again.
+int status_for_database(const DbError& e) { return e.failure == DbFailure::busy ? 503 : 500; }
 
 }  // namespace
 
@@ -286,8 +284,8 @@ int cgi_main() {
         status = !configured ? 500 : e.code == kExitUsage ? 400 : e.code == kExitDatabase ? 503 : 500;
         error = e.what();
         write_json_response(status, {{"error", !configured ? "server configuration problem (see the web server's error log): " + error : error}});
-    } catch (const SQLite::Exception& e) {
-        status = status_for_sqlite(e);
+    } catch (const DbError& e) {
+        status = status_for_database(e);
         error = std::string("database: ") + e.what();
         write_json_response(status, {{"error", error}}, status == 503 ? Headers{{"Retry-After", "5"}} : Headers{});
     } catch (const std::exception& e) {

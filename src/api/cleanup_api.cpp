@@ -35,9 +35,9 @@ nlohmann::json counts_object(const Counts& c) {
 // job that breaks it into a loud error instead of a silent change made by a "preview".
 class QueryOnly {
 public:
-    explicit QueryOnly(Db& db) : db_(db) { db_.sql().exec("PRAGMA query_only = 1"); }
+    explicit QueryOnly(Db& db) : db_(db) { db_.set_query_only(true); }
     ~QueryOnly() {
-        try { db_.sql().exec("PRAGMA query_only = 0"); } catch (...) {}
+        try { db_.set_query_only(false); } catch (...) {}
     }
 
 private:
@@ -45,9 +45,9 @@ private:
 };
 
 std::string run_note(Db& db, int64_t run_id) {
-    SQLite::Statement q(db.sql(), "SELECT coalesce(error, '') FROM job_runs WHERE id = ?");
+    Statement q(db, "SELECT coalesce(error, '') FROM job_runs WHERE id = ?");
     q.bind(1, run_id);
-    return q.executeStep() ? q.getColumn(0).getString() : "";
+    return q.step() ? q.column(0).as_text() : "";
 }
 
 }  // namespace

@@ -10,8 +10,8 @@
 namespace mj {
 namespace {
 
-nlohmann::json time_or_null(const SQLite::Column& c) {
-    return c.isNull() ? nlohmann::json(nullptr) : nlohmann::json(iso_time(c.getInt64()));
+nlohmann::json time_or_null(const Column& c) {
+    return c.is_null() ? nlohmann::json(nullptr) : nlohmann::json(iso_time(c.as_int64()));
 }
 
 nlohmann::json holder_json(const std::string& job, const LeaseHolder& h) {
@@ -29,30 +29,30 @@ nlohmann::json recent_runs(Db& db, const std::vector<std::string>& jobs, int64_t
     if (jobs.empty() || limit <= 0) return out;
     std::string marks;
     for (size_t i = 0; i < jobs.size(); ++i) marks += i ? ",?" : "?";
-    SQLite::Statement q(db.sql(),
-                        "SELECT id, job, trigger, started_at, finished_at, outcome, exit_reason, dry_run, examined, changed, "
-                        "counts, error, duration_ms, max_txn_ms FROM job_runs WHERE job IN (" + marks + ")" +
-                            (finished_only ? " AND outcome <> 'running'" : "") + " ORDER BY id DESC LIMIT ?");
+    Statement q(db,
+                "SELECT id, job, trigger, started_at, finished_at, outcome, exit_reason, dry_run, examined, changed, "
+                "counts, error, duration_ms, max_txn_ms FROM job_runs WHERE job IN (" + marks + ")" +
+                    (finished_only ? " AND outcome <> 'running'" : "") + " ORDER BY id DESC LIMIT ?");
     int n = 1;
     for (const auto& j : jobs) q.bind(n++, j);
     q.bind(n, limit);
-    while (q.executeStep()) {
-        std::string outcome = q.getColumn(5).getString();
-        auto counts = nlohmann::json::parse(q.getColumn(10).getString(), nullptr, false);
-        nlohmann::json note = q.getColumn(11).isNull() ? nlohmann::json(nullptr) : nlohmann::json(q.getColumn(11).getString());
-        out.push_back({{"runId", q.getColumn(0).getInt64()},
-                       {"job", q.getColumn(1).getString()},
-                       {"trigger", q.getColumn(2).getString()},
-                       {"startedAt", time_or_null(q.getColumn(3))},
-                       {"finishedAt", time_or_null(q.getColumn(4))},
+    while (q.step()) {
+        std::string outcome = q.column(5).as_text();
+        auto counts = nlohmann::json::parse(q.column(10).as_text(), nullptr, false);
+        nlohmann::json note = q.column(11).is_null() ? nlohmann::json(nullptr) : nlohmann::json(q.column(11).as_text());
+        out.push_back({{"runId", q.column(0).as_int64()},
+                       {"job", q.column(1).as_text()},
+                       {"trigger", q.column(2).as_text()},
+                       {"startedAt", time_or_null(q.column(3))},
+                       {"finishedAt", time_or_null(q.column(4))},
                        {"outcome", outcome},
-                       {"exitReason", q.getColumn(6).isNull() ? nlohmann::json(nullptr) : nlohmann::json(q.getColumn(6).getString())},
-                       {"dryRun", q.getColumn(7).getInt() != 0},
-                       {"examined", q.getColumn(8).getInt64()},
-                       {"changed", q.getColumn(9).getInt64()},
+                       {"exitReason", q.column(6).is_null() ? nlohmann::json(nullptr) : nlohmann::json(q.column(6).as_text())},
+                       {"dryRun", q.column(7).as_int() != 0},
+                       {"examined", q.column(8).as_int64()},
+                       {"changed", q.column(9).as_int64()},
                        {"deleted", counts.is_object() ? counts : nlohmann::json::object()},
-                       {"durationMs", q.getColumn(12).isNull() ? nlohmann::json(nullptr) : nlohmann::json(q.getColumn(12).getInt64())},
-                       {"maxTxnMs", q.getColumn(13).isNull() ? nlohmann::json(nullptr) : nlohmann::json(q.getColumn(13).getInt64())},
+                       {"durationMs", q.column(12).is_null() ? nlohmann::json(nullptr) : nlohmann::json(q.column(12).as_int64())},
+                       {"maxTxnMs", q.column(13).is_null() ? nlohmann::json(nullptr) : nlohmann::json(q.column(13).as_int64())},
                        // The runner keeps a skipped run's reason in the error column.
                        {"reason", outcome == "skipped" ? note : nlohmann::json(nullptr)},
                        {"error", outcome == "skipped" ? nlohmann::json(nullptr) : note}});

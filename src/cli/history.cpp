@@ -28,24 +28,24 @@ int cmd_history(int argc, char** argv) {
     auto db = open_database(config);
     if (args.count("attempts"))  // issue 5: per-attempt view of the delivery jobs
         return print_attempts(*db, job, args["run"].as<int64_t>(), args["limit"].as<int>(), args.count("json") > 0);
-    SQLite::Statement q(db->sql(),
-                        "SELECT id, job, trigger, started_at, coalesce(finished_at,0), outcome, coalesce(exit_reason,''), dry_run, "
-                        "examined, changed, counts, coalesce(error,''), coalesce(duration_ms,0), coalesce(max_txn_ms,0) "
-                        "FROM job_runs WHERE (?1 = '' OR job = ?1) ORDER BY id DESC LIMIT ?2");
+    Statement q(*db,
+                "SELECT id, job, trigger, started_at, coalesce(finished_at,0), outcome, coalesce(exit_reason,''), dry_run, "
+                "examined, changed, counts, coalesce(error,''), coalesce(duration_ms,0), coalesce(max_txn_ms,0) "
+                "FROM job_runs WHERE (?1 = '' OR job = ?1) ORDER BY id DESC LIMIT ?2");
     q.bind(1, job);
     q.bind(2, args["limit"].as<int>());
     nlohmann::json arr = nlohmann::json::array();
     bool json = args.count("json") > 0;
     if (!json) print("%-6s %-20s %-30s %-7s %-11s %-15s %9s %9s  %s\n", "RUN", "STARTED", "JOB", "TRIGGER", "OUTCOME", "REASON", "EXAMINED", "CHANGED", "DETAIL");
-    while (q.executeStep()) {
-        nlohmann::json counts = nlohmann::json::parse(q.getColumn(10).getString(), nullptr, false);
-        nlohmann::json row = {{"run_id", q.getColumn(0).getInt64()}, {"job", q.getColumn(1).getString()},
-                              {"trigger", q.getColumn(2).getString()}, {"started_at", q.getColumn(3).getInt64()},
-                              {"finished_at", q.getColumn(4).getInt64()}, {"outcome", q.getColumn(5).getString()},
-                              {"exit_reason", q.getColumn(6).getString()}, {"dry_run", q.getColumn(7).getInt() != 0},
-                              {"examined", q.getColumn(8).getInt64()}, {"changed", q.getColumn(9).getInt64()},
-                              {"counts", counts}, {"error", q.getColumn(11).getString()},
-                              {"duration_ms", q.getColumn(12).getInt64()}, {"max_txn_ms", q.getColumn(13).getInt64()}};
+    while (q.step()) {
+        nlohmann::json counts = nlohmann::json::parse(q.column(10).as_text(), nullptr, false);
+        nlohmann::json row = {{"run_id", q.column(0).as_int64()}, {"job", q.column(1).as_text()},
+                              {"trigger", q.column(2).as_text()}, {"started_at", q.column(3).as_int64()},
+                              {"finished_at", q.column(4).as_int64()}, {"outcome", q.column(5).as_text()},
+                              {"exit_reason", q.column(6).as_text()}, {"dry_run", q.column(7).as_int() != 0},
+                              {"examined", q.column(8).as_int64()}, {"changed", q.column(9).as_int64()},
+                              {"counts", counts}, {"error", q.column(11).as_text()},
+                              {"duration_ms", q.column(12).as_int64()}, {"max_txn_ms", q.column(13).as_int64()}};
         if (json) { arr.push_back(row); continue; }
         std::string detail;
         if (counts.is_object())

@@ -19,8 +19,8 @@ int cmd_list(int argc, char** argv) {
     int64_t now = static_cast<int64_t>(std::time(nullptr));
     struct State { int64_t next = 0, last = 0; std::string outcome; };
     std::map<std::string, State> state;
-    SQLite::Statement q(db->sql(), "SELECT job, coalesce(next_due_at,0), coalesce(last_finished_at,0), coalesce(last_outcome,'') FROM job_state");
-    while (q.executeStep()) state[q.getColumn(0).getString()] = {q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), q.getColumn(3).getString()};
+    Statement q(*db, "SELECT job, coalesce(next_due_at,0), coalesce(last_finished_at,0), coalesce(last_outcome,'') FROM job_state");
+    while (q.step()) state[q.column(0).as_text()] = {q.column(1).as_int64(), q.column(2).as_int64(), q.column(3).as_text()};
 
     nlohmann::json arr = nlohmann::json::array();
     if (!args.count("json"))

@@ -33,10 +33,10 @@ int cmd_tick(int argc, char** argv) {
     if (args.count("json")) {
         nlohmann::json arr = nlohmann::json::array();
         for (const auto& r : results) {
-            SQLite::Statement q(db->sql(), "SELECT job FROM job_runs WHERE id = ?");
+            Statement q(*db, "SELECT job FROM job_runs WHERE id = ?");
             q.bind(1, r.run_id);
-            q.executeStep();
-            arr.push_back(run_result_json(r, q.getColumn(0).getText()));
+            q.step();
+            arr.push_back(run_result_json(r, q.column(0).as_text().c_str()));
         }
         print_json(arr);  // issue 11.4: errors hold outside text
     }

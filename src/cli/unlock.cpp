@@ -28,7 +28,7 @@ int cmd_unlock(int argc, char** argv) {
         if (live && !args.count("force"))
             throw Error(kExitLocked, job + " is held by a live run (" + live->owner + ", heartbeat " +
                                          std::to_string(wall_now() - live->heartbeat_at) + "s ago); use --force to remove it anyway");
-        SQLite::Statement q(db->sql(), "DELETE FROM job_locks WHERE job = ?");
+        Statement q(*db, "DELETE FROM job_locks WHERE job = ?");
         q.bind(1, job);
         removed = q.exec();
     });

@@ -1,46 +1,50 @@
-// The database: one SQLite file shared with the web application.
+// The database layer: one small interface every job, the retention engine, the API and the
+// commands go through (in the spirit of ccache's remote storage backends). Callers hold a Db& and
+// never know which backend it is; statements with positional parameters are in statement.h, the
+// failure kinds (busy, interrupted) in db_error.h.
 //
-// Why these settings (decided here, once):
-// - WAL, so the application keeps reading while a job writes, and readers never block the writer.
-// - Every write is BEGIN IMMEDIATE: a deferred transaction that later upgrades to a write lock gets
-//   SQLITE_BUSY_SNAPSHOT, which no busy handler retries. IMMEDIATE waits (busy_timeout) up front.
-// - Each write transaction is kept short (target <= 25 ms, see retention/engine.cpp) so the
-//   application never waits long for its own writes. write() measures every transaction.
-// - auto_vacuum=INCREMENTAL is set before the first table exists, so `vacuum` can hand purged pages
-//   back to the disk quota in bounded steps (it cannot be switched on later without a full VACUUM).
-// - Schema version lives in PRAGMA user_version; a file newer than this binary is refused untouched.
+// The backend is chosen from `[general] database`: a path is a SQLite file (core/sqlite_db.h says
+// how it is set up and why: WAL, BEGIN IMMEDIATE, incremental auto-vacuum). A postgresql:// URL is
+// refused for now (exit 2). What differs between databases (write locks, PRAGMAs, the WAL,
+// vacuum) is a named operation below, implemented by each backend once.
+//
+// Decided here, once, for every backend:
+// - write() measures every write transaction (how long it waited for the lock, how long it held it).
 // - Every write transaction is bounded in time (general.max_transaction), here, once, so every job
-//   gets it: while write() holds the lock, SQLite's progress handler checks the clock every
-//   kProgressOps VM instructions and stops the running statement once the bound has passed
-//   (SQLITE_INTERRUPT); the transaction is rolled back and TransactionTooLong thrown. A batch size is
-//   only a guess (an operator's `where` with a correlated subquery held the lock 12 s in one batch);
-//   the bound is what the application can rely on. Callers that work in batches (the retention
-//   engine, vacuum) catch it, shrink the batch and go on; anywhere else it fails the job with its
-//   own message. Migrations are exempt (Checks::none): a schema change must finish once.
+//   gets it: while write() holds the lock, the backend stops the running statement once the bound
+//   has passed (DbFailure::interrupted); the transaction is rolled back and TransactionTooLong
+//   thrown. A batch size is only a guess (an operator's `where` with a correlated subquery held the
+//   lock 12 s in one batch); the bound is what the application can rely on. Callers that work in
+//   batches (the retention engine, vacuum) catch it, shrink the batch and go on; anywhere else it
+//   fails the job with its own message. Migrations are exempt (Checks::none): a schema change must
+//   finish once.
 // - A write check (set_write_check) runs first inside every job write transaction: the runner
 //   installs the lease check there (lease.h), so a run whose lease was removed (`unlock --force`)
 //   or taken over commits nothing more, not only after its next heartbeat. Writes that only touch
 //   rows the run has claimed (claimed_by = owner: a send's outcome, releasing claims) pass
 //   Checks::bound_only: the claim protects them, and refusing them would send those messages again.
-// - A file mailjobs creates gets OpenOptions::create_mode (general.database_mode, 0600 by default;
-//   SQLite gives -wal and -shm the mode of the main file). An existing file is never chmod'ed.
+// - Schema version: a database newer than this binary is refused untouched.
+// - A file mailjobs creates gets OpenOptions::create_mode (general.database_mode, 0600 by default).
+//   An existing file is never chmod'ed.
 #pragma once
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "core/db_error.h"
+#include "core/statement.h"
 
 namespace mj {
 
 class Config;
 
 // Thrown by Db::write when a transaction passed general.max_transaction: its statement was stopped
-// (SQLITE_INTERRUPT) and everything it wrote rolled back. Its own type, so callers can tell it from
-// every other failure; what() starts with "transaction over max_transaction".
+// (DbFailure::interrupted) and everything it wrote rolled back. Its own type, so callers can tell it
+// from every other failure; what() starts with "transaction over max_transaction".
 class TransactionTooLong : public std::runtime_error {
 public:
     TransactionTooLong(int64_t bound_us, int64_t held_us);
@@ -55,6 +59,16 @@ struct DbOpenOptions {
     bool create = true;              // false: a missing file is an error (exit 3), nothing is created
 };
 
+// A connection of its own that copies committed WAL pages back into the database file, for a
+// thread of its own (retention/checkpointer.h); never shared between threads.
+class WalCheckpointConnection {
+public:
+    virtual ~WalCheckpointConnection() = default;
+    // One PASSIVE checkpoint: copies what no reader still needs, waits for no lock. False when it
+    // could not run (busy: another checkpoint runs); *wal_frames and *copied_frames after it.
+    virtual bool copy_wal(int* wal_frames, int* copied_frames) = 0;
+};
+
 class Db {
 public:
     enum class Migrate { yes, no };
@@ -62,22 +76,54 @@ public:
     // time bound only (the lease's own heartbeat, which checks ownership in its UPDATE), or nothing
     // (migrations).
     enum class Checks { all, bound_only, none };
+    enum class Access { read_only, read_write };
     using OpenOptions = DbOpenOptions;
     // The options general.max_transaction and general.database_mode give.
     static OpenOptions options(const Config& config);
 
-    // Opens (creating if absent) and migrates the file. Throws Error(kExitDatabase) with a one-line
-    // message for: a missing folder, a file that is not a database, a read-only file, a schema
-    // newer than this binary. In all those cases the file is left byte-for-byte unchanged.
+    // Opens (creating if absent) and migrates the database. Throws Error(kExitDatabase) with a
+    // one-line message for: a missing folder, a file that is not a database, a read-only file, a
+    // schema newer than this binary; in all those cases the file is left byte-for-byte unchanged.
+    // Error(kExitUsage) for a postgresql:// URL (not supported yet).
     static std::unique_ptr<Db> open(const std::string& path, int64_t busy_timeout_ms, Migrate migrate = Migrate::yes,
                                     const OpenOptions& options = DbOpenOptions());
+    // The database as it is: no settings changed, no migration, nothing created (a schema check
+    // that must not touch the file). Throws DbError when it cannot be opened.
+    static std::unique_ptr<Db> open_plain(const std::string& path, int64_t busy_timeout_ms, Access access);
+    // An empty database in memory, gone when closed (a scratch schema).
+    static std::unique_ptr<Db> open_scratch();
+    // A checkpoint connection to the database at `path`; nullptr when it cannot be opened.
+    static std::unique_ptr<WalCheckpointConnection> open_checkpoint_connection(const std::string& path);
 
-    SQLite::Database& sql() { return *db_; }
+    virtual ~Db() = default;
+    Db(const Db&) = delete;
+    Db& operator=(const Db&) = delete;
+
     const std::string& path() const { return path_; }
 
-    // Runs fn() inside BEGIN IMMEDIATE ... COMMIT (ROLLBACK if fn throws) and records its length
-    // (also of a transaction that rolled back: the lock was held all the same). Throws
-    // TransactionTooLong when the time bound stopped it, even if fn caught SQLite's error itself.
+    // Runs SQL without parameters (one or more statements); returns the rows the last one changed.
+    virtual int exec(const std::string& sql) = 0;
+    // The first column of the first row as an integer; 0 when there is no row or it is NULL.
+    template <class... Values>
+    int64_t scalar(const std::string& sql, const Values&... values) {
+        Statement q(*this, sql);
+        q.bind_all(values...);
+        if (!q.step() || q.column(0).is_null()) return 0;
+        return q.column(0).as_int64();
+    }
+    // A statement prepared and bound, ready for step().
+    template <class... Values>
+    Statement query(const std::string& sql, const Values&... values) {
+        Statement q(*this, sql);
+        q.bind_all(values...);
+        return q;
+    }
+    // The id of the row the last INSERT of this connection added.
+    virtual int64_t last_insert_id() = 0;
+
+    // Runs fn() inside a write transaction (ROLLBACK if fn throws) and records its length (also of
+    // a transaction that rolled back: the lock was held all the same). Throws TransactionTooLong
+    // when the time bound stopped it, even if fn caught the statement's error itself.
     template <class F>
     void write(F&& fn, Checks checks = Checks::all) {
         begin_write(checks);
@@ -100,20 +146,74 @@ public:
     // Longest write transaction (lock held) since open, in microseconds; used by history and bench.
     int64_t max_txn_us() const { return max_txn_us_; }
     int64_t last_txn_us() const { return last_txn_us_; }
-    // How long the last write() waited for the write lock (BEGIN IMMEDIATE), in microseconds.
+    // How long the last write() waited for the write lock, in microseconds.
     int64_t last_wait_us() const { return last_wait_us_; }
     void reset_txn_stats() { max_txn_us_ = 0; }
 
-    int schema_version();
+    virtual int schema_version() = 0;
     static int latest_version();
     // Applies pending migrations; returns how many were applied.
     int migrate();
 
-    // Convenience for single-value queries.
-    int64_t scalar(const std::string& sql);
+    // "" when `sql` prepares as exactly one statement with `expected_params` parameters, else why
+    // not (the backend's message, or what is wrong); never runs it.
+    virtual std::string statement_problem(const std::string& sql, int expected_params) = 0;
+    // While on, every write through this connection fails (the CGI's read-only requests).
+    virtual void set_query_only(bool on) = 0;
 
-    // How often (VM instructions) the progress handler looks at the clock: ~10-50 us of work.
-    static constexpr int kProgressOps = 1000;
+    // The schema: a table's column names in their order (none for a missing table), and whether
+    // an index that is not partial has `column` first (case-insensitive), so a max() is one seek.
+    virtual std::vector<std::string> column_names(const std::string& table) = 0;
+    virtual bool has_index_leading_with(const std::string& table, const std::string& column) = 0;
+
+    // Space, and handing free space back to the disk (the vacuum job, the table-stats API).
+    enum class AutoVacuum { none = 0, full = 1, incremental = 2 };
+    virtual int64_t page_size() = 0;
+    virtual int64_t page_count() = 0;
+    virtual int64_t free_pages() = 0;
+    virtual AutoVacuum auto_vacuum() = 0;
+    // Returns up to `pages` free pages to the file system (inside a write transaction).
+    virtual void release_free_pages(int64_t pages) = 0;
+    // Copies committed WAL pages back into the database file now, without waiting for readers.
+    virtual void checkpoint_wal() = 0;
+
+    // Settings a long purge changes for its length and restores (retention/purge_connection.h).
+    // Whether deleted content is overwritten: off, on (also freed pages), fast (only in pages
+    // that are rewritten anyway).
+    enum class SecureDelete { off = 0, on = 1, fast = 2 };
+    virtual SecureDelete secure_delete() = 0;
+    virtual void set_secure_delete(SecureDelete mode) = 0;
+    // The page cache: pages if positive, KiB if negative.
+    virtual int64_t cache_size() = 0;
+    virtual void set_cache_size(int64_t size) = 0;
+    // Whether the database is in WAL mode (false for a backend without one).
+    virtual bool wal_mode() = 0;
+    // The automatic checkpoint: after a commit that leaves the WAL this many pages or more (0: off).
+    // Setting it ends a commit hook.
+    virtual int64_t wal_autocheckpoint() = 0;
+    virtual void set_wal_autocheckpoint(int64_t pages) = 0;
+    // Runs hook(arg, WAL pages) after every commit instead of the automatic checkpoint, until
+    // set_wal_autocheckpoint() (the purge checkpoints on a thread of its own meanwhile).
+    using WalCommitHook = void (*)(void* arg, int wal_frames);
+    virtual void set_wal_commit_hook(WalCommitHook hook, void* arg) = 0;
+
+protected:
+    explicit Db(std::string path) : path_(std::move(path)) {}
+    friend class Statement;
+    // What each backend implements for write() and open().
+    virtual std::unique_ptr<StatementBackend> prepare(const std::string& sql) = 0;
+    virtual void begin_write_lock() = 0;  // starts a transaction that holds the write lock
+    virtual void commit_transaction() = 0;
+    virtual void rollback_transaction() = 0;
+    virtual bool in_transaction() = 0;
+    // While on, the backend calls past_deadline() every little while during a statement and stops
+    // the statement (DbFailure::interrupted) when it returns true.
+    virtual void watch_deadline(bool on) = 0;
+    virtual void set_schema_version(int version) = 0;
+    // Settings every job connection gets, right after the schema version check (may change the file).
+    virtual void set_up_for_jobs(int schema_version) = 0;
+    // Called by the backend while watch_deadline(true): whether the open transaction passed its bound.
+    bool past_deadline();
 
 private:
     void begin_write(Checks checks);
@@ -121,13 +221,11 @@ private:
     void commit_write();
     void end_bound();
     void note_transaction(std::chrono::steady_clock::time_point locked, std::chrono::steady_clock::time_point start);
-    static int progress(void* self);
-    std::unique_ptr<SQLite::Database> db_;
     std::string path_;
     int64_t max_transaction_us_ = 0;
     std::function<void()> write_check_;
     std::chrono::steady_clock::time_point txn_start_{}, txn_locked_{}, txn_deadline_{};
-    bool bounded_ = false;      // the progress handler is installed for the open transaction
+    bool bounded_ = false;      // the deadline is watched for the open transaction
     bool interrupted_ = false;  // it stopped a statement of the open transaction
     int64_t max_txn_us_ = 0;
     int64_t last_txn_us_ = 0;

@@ -14,12 +14,12 @@ std::vector<DueJob> load_due_state(Db& db, const Config& config) {
     std::map<std::string, Stored> stored;
     // A NULL next_due_at (a row written by `run` or by a job's cursor before any tick) counts as
     // never scheduled, like a missing row.
-    SQLite::Statement q(db.sql(),
-                        "SELECT s.job, coalesce(s.next_due_at, 0), coalesce(r.exit_reason, ''), coalesce(r.duration_ms, 0) "
-                        "FROM job_state s LEFT JOIN job_runs r ON r.id = s.last_run_id");
-    while (q.executeStep())
-        stored[q.getColumn(0).getString()] = {q.getColumn(1).getInt64(), q.getColumn(2).getString() == "budget reached",
-                                              q.getColumn(3).getInt64()};
+    Statement q(db,
+                "SELECT s.job, coalesce(s.next_due_at, 0), coalesce(r.exit_reason, ''), coalesce(r.duration_ms, 0) "
+                "FROM job_state s LEFT JOIN job_runs r ON r.id = s.last_run_id");
+    while (q.step())
+        stored[q.column(0).as_text()] = {q.column(1).as_int64(), q.column(2).as_text() == "budget reached",
+                                              q.column(3).as_int64()};
     std::vector<DueJob> out;
     for (const auto& j : job_registry()) {
         if (!config.boolean(std::string("job.") + j.name, "enabled")) continue;
@@ -44,9 +44,9 @@ namespace {
 // for it (a concurrent tick that stored one already wins: WHERE next_due_at IS NULL).
 void store_first_due(Db& db, const std::string& job, int64_t first) {
     db.write([&] {
-        SQLite::Statement u(db.sql(),
-                            "INSERT INTO job_state(job, next_due_at) VALUES(?1, ?2) ON CONFLICT(job) DO UPDATE "
-                            "SET next_due_at = ?2 WHERE job_state.next_due_at IS NULL");
+        Statement u(db,
+                    "INSERT INTO job_state(job, next_due_at) VALUES(?1, ?2) ON CONFLICT(job) DO UPDATE "
+                    "SET next_due_at = ?2 WHERE job_state.next_due_at IS NULL");
         u.bind(1, job);
         u.bind(2, first);
         u.exec();

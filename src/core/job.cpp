@@ -45,15 +45,15 @@ int64_t JobContext::older_than(const std::string& key) const {
 }
 
 nlohmann::json JobContext::cursor() {
-    SQLite::Statement q(db.sql(), "SELECT cursor FROM job_state WHERE job = ?");
+    Statement q(db, "SELECT cursor FROM job_state WHERE job = ?");
     q.bind(1, job);
-    if (!q.executeStep()) return nlohmann::json::object();
-    auto parsed = nlohmann::json::parse(q.getColumn(0).getString(), nullptr, false);
+    if (!q.step()) return nlohmann::json::object();
+    auto parsed = nlohmann::json::parse(q.column(0).as_text(), nullptr, false);
     return parsed.is_object() ? parsed : nlohmann::json::object();
 }
 
 void JobContext::cursor_set_in_txn(const nlohmann::json& c) {
-    SQLite::Statement q(db.sql(), "INSERT INTO job_state(job, cursor) VALUES(?, ?) ON CONFLICT(job) DO UPDATE SET cursor = excluded.cursor");
+    Statement q(db, "INSERT INTO job_state(job, cursor) VALUES(?, ?) ON CONFLICT(job) DO UPDATE SET cursor = excluded.cursor");
     q.bind(1, job);
     q.bind(2, c.dump());
     q.exec();

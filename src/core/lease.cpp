@@ -36,19 +36,19 @@ std::string Lease::make_owner_token() {
 namespace {
 
 std::optional<LeaseHolder> read_holder(Db& db, const std::string& job) {
-    SQLite::Statement q(db.sql(),
-                        "SELECT owner, host, pid, coalesce(run_id,0), acquired_at, heartbeat_at, expires_at "
-                        "FROM job_locks WHERE job = ?");
+    Statement q(db,
+                "SELECT owner, host, pid, coalesce(run_id,0), acquired_at, heartbeat_at, expires_at "
+                "FROM job_locks WHERE job = ?");
     q.bind(1, job);
-    if (!q.executeStep()) return std::nullopt;
+    if (!q.step()) return std::nullopt;
     LeaseHolder h;
-    h.owner = q.getColumn(0).getString();
-    h.host = q.getColumn(1).getString();
-    h.pid = q.getColumn(2).getInt64();
-    h.run_id = q.getColumn(3).getInt64();
-    h.acquired_at = q.getColumn(4).getInt64();
-    h.heartbeat_at = q.getColumn(5).getInt64();
-    h.expires_at = q.getColumn(6).getInt64();
+    h.owner = q.column(0).as_text();
+    h.host = q.column(1).as_text();
+    h.pid = q.column(2).as_int64();
+    h.run_id = q.column(3).as_int64();
+    h.acquired_at = q.column(4).as_int64();
+    h.heartbeat_at = q.column(5).as_int64();
+    h.expires_at = q.column(6).as_int64();
     return h;
 }
 
@@ -74,12 +74,12 @@ std::optional<Lease> Lease::acquire_in_txn(Db& db, const std::string& job, int64
     }
     Lease lease(db, job, make_owner_token(), ttl);
     int64_t now = wall_now();
-    SQLite::Statement up(db.sql(),
-                         "INSERT INTO job_locks(job, owner, host, pid, run_id, acquired_at, heartbeat_at, expires_at) "
-                         "VALUES(?, ?, ?, ?, NULL, ?, ?, ?) "
-                         "ON CONFLICT(job) DO UPDATE SET owner=excluded.owner, host=excluded.host, pid=excluded.pid, "
-                         "run_id=NULL, acquired_at=excluded.acquired_at, heartbeat_at=excluded.heartbeat_at, "
-                         "expires_at=excluded.expires_at");
+    Statement up(db,
+                 "INSERT INTO job_locks(job, owner, host, pid, run_id, acquired_at, heartbeat_at, expires_at) "
+                 "VALUES(?, ?, ?, ?, NULL, ?, ?, ?) "
+                 "ON CONFLICT(job) DO UPDATE SET owner=excluded.owner, host=excluded.host, pid=excluded.pid, "
+                 "run_id=NULL, acquired_at=excluded.acquired_at, heartbeat_at=excluded.heartbeat_at, "
+                 "expires_at=excluded.expires_at");
     up.bind(1, job);
     up.bind(2, lease.owner_);
     up.bind(3, host());
@@ -95,10 +95,10 @@ std::optional<Lease> Lease::acquire_in_txn(Db& db, const std::string& job, int64
 void Lease::check_in_txn() const {
     // Not `expires_at > now`: an expired lease that nobody took over is still ours (the heartbeat
     // renews it); only a row that names someone else, or no row, means it is lost.
-    SQLite::Statement q(db_->sql(), "SELECT 1 FROM job_locks WHERE job = ? AND owner = ?");
+    Statement q(*db_, "SELECT 1 FROM job_locks WHERE job = ? AND owner = ?");
     q.bind(1, job_);
     q.bind(2, owner_);
-    if (!q.executeStep()) throw LeaseLost();
+    if (!q.step()) throw LeaseLost();
 }
 
 LeaseWriteCheck::LeaseWriteCheck(Db& db, const Lease* lease) : db_(db) {
@@ -119,7 +119,7 @@ bool Lease::heartbeat(int64_t ttl) {
     // Its UPDATE is the ownership check (0 rows = lost): should_stop() then says "lease lost".
     db_->write([&] {
         int64_t now = wall_now();
-        SQLite::Statement q(db_->sql(), "UPDATE job_locks SET heartbeat_at = ?, expires_at = ? WHERE job = ? AND owner = ?");
+        Statement q(*db_, "UPDATE job_locks SET heartbeat_at = ?, expires_at = ? WHERE job = ? AND owner = ?");
         q.bind(1, now);
         q.bind(2, now + ttl_);
         q.bind(3, job_);
@@ -136,7 +136,7 @@ bool Lease::maybe_heartbeat() {
 }
 
 void Lease::set_run_id(int64_t run_id) {
-    SQLite::Statement q(db_->sql(), "UPDATE job_locks SET run_id = ? WHERE job = ? AND owner = ?");
+    Statement q(*db_, "UPDATE job_locks SET run_id = ? WHERE job = ? AND owner = ?");
     q.bind(1, run_id);
     q.bind(2, job_);
     q.bind(3, owner_);
@@ -144,7 +144,7 @@ void Lease::set_run_id(int64_t run_id) {
 }
 
 void Lease::release_in_txn() {
-    SQLite::Statement q(db_->sql(), "DELETE FROM job_locks WHERE job = ? AND owner = ?");
+    Statement q(*db_, "DELETE FROM job_locks WHERE job = ? AND owner = ?");
     q.bind(1, job_);
     q.bind(2, owner_);
     q.exec();

@@ -25,32 +25,32 @@ nlohmann::json collect_queue_depths(Db& db, int64_t now) {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& q : kQueues) {
         std::string t = q.name;
-        SQLite::Statement p(db.sql(), "SELECT count(*), min(" + std::string(q.since) + ") FROM " + t + " WHERE " + q.pending);
-        p.executeStep();
-        nlohmann::json row = {{"pending", p.getColumn(0).getInt64()}, {"oldest_pending_age_s", nullptr}};
-        if (!p.getColumn(1).isNull()) row["oldest_pending_age_s"] = std::max<int64_t>(0, now - p.getColumn(1).getInt64());
-        SQLite::Statement d(db.sql(), "SELECT count(*) FROM " + t + " WHERE " + q.due);
+        Statement p(db, "SELECT count(*), min(" + std::string(q.since) + ") FROM " + t + " WHERE " + q.pending);
+        p.step();
+        nlohmann::json row = {{"pending", p.column(0).as_int64()}, {"oldest_pending_age_s", nullptr}};
+        if (!p.column(1).is_null()) row["oldest_pending_age_s"] = std::max<int64_t>(0, now - p.column(1).as_int64());
+        Statement d(db, "SELECT count(*) FROM " + t + " WHERE " + q.due);
         d.bind(1, now);
-        d.executeStep();
-        row["due"] = d.getColumn(0).getInt64();
+        d.step();
+        row["due"] = d.column(0).as_int64();
         out[t] = row;
     }
     return out;
 }
 
 nlohmann::json recent_operator_alerts(Db& db, int limit) {
-    SQLite::Statement q(db.sql(),
-                        "SELECT job, kind, run_id, consecutive_failures, channel, status, error, created_at "
-                        "FROM operator_alerts ORDER BY id DESC LIMIT ?");
+    Statement q(db,
+                "SELECT job, kind, run_id, consecutive_failures, channel, status, error, created_at "
+                "FROM operator_alerts ORDER BY id DESC LIMIT ?");
     q.bind(1, limit);
     nlohmann::json out = nlohmann::json::array();
-    while (q.executeStep()) {
-        out.push_back({{"job", q.getColumn(0).getString()}, {"kind", q.getColumn(1).getString()},
-                       {"run_id", q.getColumn(2).isNull() ? nlohmann::json(nullptr) : nlohmann::json(q.getColumn(2).getInt64())},
-                       {"consecutive_failures", q.getColumn(3).getInt64()}, {"channel", q.getColumn(4).getString()},
-                       {"status", q.getColumn(5).getString()},
-                       {"error", q.getColumn(6).isNull() ? nlohmann::json(nullptr) : nlohmann::json(q.getColumn(6).getString())},
-                       {"created_at", q.getColumn(7).getInt64()}});
+    while (q.step()) {
+        out.push_back({{"job", q.column(0).as_text()}, {"kind", q.column(1).as_text()},
+                       {"run_id", q.column(2).is_null() ? nlohmann::json(nullptr) : nlohmann::json(q.column(2).as_int64())},
+                       {"consecutive_failures", q.column(3).as_int64()}, {"channel", q.column(4).as_text()},
+                       {"status", q.column(5).as_text()},
+                       {"error", q.column(6).is_null() ? nlohmann::json(nullptr) : nlohmann::json(q.column(6).as_text())},
+                       {"created_at", q.column(7).as_int64()}});
     }
     return out;
 }

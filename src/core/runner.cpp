@@ -29,9 +29,9 @@ std::string counts_json(const Counts& c) {
 }
 
 int64_t insert_run(Db& db, const JobDef& job, const RunOptions& o, const std::string& owner) {
-    SQLite::Statement q(db.sql(),
-                        "INSERT INTO job_runs(job, trigger, started_at, outcome, dry_run, owner, clock_at) "
-                        "VALUES(?, ?, ?, 'running', ?, ?, ?)");
+    Statement q(db,
+                "INSERT INTO job_runs(job, trigger, started_at, outcome, dry_run, owner, clock_at) "
+                "VALUES(?, ?, ?, 'running', ?, ?, ?)");
     q.bind(1, job.name);
     q.bind(2, trigger_name(o.trigger));
     q.bind(3, wall_now());
@@ -39,13 +39,13 @@ int64_t insert_run(Db& db, const JobDef& job, const RunOptions& o, const std::st
     q.bind(5, owner);
     q.bind(6, o.now);
     q.exec();
-    return db.sql().getLastInsertRowid();
+    return db.last_insert_id();
 }
 
 void finish_run(Db& db, const RunResult& r, const std::string& outcome, int64_t max_txn_ms, const std::string& note) {
-    SQLite::Statement q(db.sql(),
-                        "UPDATE job_runs SET finished_at = ?, outcome = ?, exit_reason = ?, examined = ?, changed = ?, "
-                        "counts = ?, error = ?, duration_ms = ?, max_txn_ms = ? WHERE id = ?");
+    Statement q(db,
+                "UPDATE job_runs SET finished_at = ?, outcome = ?, exit_reason = ?, examined = ?, changed = ?, "
+                "counts = ?, error = ?, duration_ms = ?, max_txn_ms = ? WHERE id = ?");
     q.bind(1, wall_now());
     q.bind(2, outcome);
     q.bind(3, r.exit_reason);
@@ -63,12 +63,12 @@ void finish_run(Db& db, const RunResult& r, const std::string& outcome, int64_t 
 void update_state(Db& db, const JobDef& job, const RunResult& r, const RunOptions& o, int64_t next, int64_t started) {
     bool failed = r.outcome == Outcome::failed;
     bool skipped = r.outcome == Outcome::skipped;
-    SQLite::Statement q(db.sql(),
-                        "INSERT INTO job_state(job, next_due_at, last_run_id, last_outcome, last_started_at, last_finished_at, consecutive_failures) "
-                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(job) DO UPDATE SET "
-                        "next_due_at = CASE WHEN ?8 THEN ?2 ELSE next_due_at END, last_run_id = ?3, last_outcome = ?4, "
-                        "last_started_at = ?5, last_finished_at = ?6, "
-                        "consecutive_failures = CASE WHEN ?9 THEN consecutive_failures + 1 WHEN ?10 THEN consecutive_failures ELSE 0 END");
+    Statement q(db,
+                "INSERT INTO job_state(job, next_due_at, last_run_id, last_outcome, last_started_at, last_finished_at, consecutive_failures) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(job) DO UPDATE SET "
+                "next_due_at = CASE WHEN ?8 THEN ?2 ELSE next_due_at END, last_run_id = ?3, last_outcome = ?4, "
+                "last_started_at = ?5, last_finished_at = ?6, "
+                "consecutive_failures = CASE WHEN ?9 THEN consecutive_failures + 1 WHEN ?10 THEN consecutive_failures ELSE 0 END");
     q.bind(1, job.name);
     if (o.update_schedule) q.bind(2, next); else q.bind(2);
     q.bind(3, r.run_id);
@@ -211,9 +211,9 @@ RunResult record_left_out(Db& db, const JobDef& job, const RunOptions& o) {
     db.write([&] {
         r.run_id = insert_run(db, job, o, "");
         finish_run(db, r, "skipped", 0, note);
-        SQLite::Statement q(db.sql(),
-                            "INSERT INTO job_state(job, last_run_id, last_outcome) VALUES(?1, ?2, 'skipped') "
-                            "ON CONFLICT(job) DO UPDATE SET last_run_id = ?2, last_outcome = 'skipped'");
+        Statement q(db,
+                    "INSERT INTO job_state(job, last_run_id, last_outcome) VALUES(?1, ?2, 'skipped') "
+                    "ON CONFLICT(job) DO UPDATE SET last_run_id = ?2, last_outcome = 'skipped'");
         q.bind(1, job.name);
         q.bind(2, r.run_id);
         q.exec();

@@ -13,25 +13,25 @@ nlohmann::json collect_status(Db& db, const Config& config, int64_t now) {
         nlohmann::json row = {{"name", j.name}, {"enabled", config.boolean(s, "enabled")}, {"schedule", config.str(s, "schedule")},
                               {"running", false}, {"consecutive_failures", 0}, {"last_outcome", nullptr},
                               {"next_due_at", nullptr}, {"last_run_id", nullptr}};
-        SQLite::Statement st(db.sql(),
-                             "SELECT next_due_at, last_run_id, last_outcome, last_started_at, last_finished_at, consecutive_failures "
-                             "FROM job_state WHERE job = ?");
+        Statement st(db,
+                     "SELECT next_due_at, last_run_id, last_outcome, last_started_at, last_finished_at, consecutive_failures "
+                     "FROM job_state WHERE job = ?");
         st.bind(1, j.name);
-        if (st.executeStep()) {
-            if (!st.getColumn(0).isNull()) row["next_due_at"] = st.getColumn(0).getInt64();
-            if (!st.getColumn(1).isNull()) row["last_run_id"] = st.getColumn(1).getInt64();
-            if (!st.getColumn(2).isNull()) row["last_outcome"] = st.getColumn(2).getString();
-            if (!st.getColumn(3).isNull()) row["last_started_at"] = st.getColumn(3).getInt64();
-            if (!st.getColumn(4).isNull()) row["last_finished_at"] = st.getColumn(4).getInt64();
-            row["consecutive_failures"] = st.getColumn(5).getInt64();
+        if (st.step()) {
+            if (!st.column(0).is_null()) row["next_due_at"] = st.column(0).as_int64();
+            if (!st.column(1).is_null()) row["last_run_id"] = st.column(1).as_int64();
+            if (!st.column(2).is_null()) row["last_outcome"] = st.column(2).as_text();
+            if (!st.column(3).is_null()) row["last_started_at"] = st.column(3).as_int64();
+            if (!st.column(4).is_null()) row["last_finished_at"] = st.column(4).as_int64();
+            row["consecutive_failures"] = st.column(5).as_int64();
         }
         if (!row["last_run_id"].is_null()) {
-            SQLite::Statement r(db.sql(), "SELECT coalesce(duration_ms,0), coalesce(exit_reason,''), changed FROM job_runs WHERE id = ?");
+            Statement r(db, "SELECT coalesce(duration_ms,0), coalesce(exit_reason,''), changed FROM job_runs WHERE id = ?");
             r.bind(1, row["last_run_id"].get<int64_t>());
-            if (r.executeStep()) {
-                row["last_duration_ms"] = r.getColumn(0).getInt64();
-                row["last_exit_reason"] = r.getColumn(1).getString();
-                row["last_changed"] = r.getColumn(2).getInt64();
+            if (r.step()) {
+                row["last_duration_ms"] = r.column(0).as_int64();
+                row["last_exit_reason"] = r.column(1).as_text();
+                row["last_changed"] = r.column(2).as_int64();
             }
         }
         if (auto h = Lease::live_holder(db, j.name)) {

@@ -84,7 +84,7 @@ ChannelResult send_webhook(const Config& config, const Alert& a) {
 bool transition(Db& db, const std::string& job, const char* from, const char* to) {
     bool mine = false;
     db.write([&] {
-        SQLite::Statement q(db.sql(), "UPDATE job_state SET alert_state = ? WHERE job = ? AND alert_state = ?");
+        Statement q(db, "UPDATE job_state SET alert_state = ? WHERE job = ? AND alert_state = ?");
         q.bind(1, to);
         q.bind(2, job);
         q.bind(3, from);
@@ -95,9 +95,9 @@ bool transition(Db& db, const std::string& job, const char* from, const char* to
 
 void record(Db& db, const Alert& a, const std::vector<ChannelResult>& results, bool revert) {
     db.write([&] {
-        SQLite::Statement q(db.sql(),
-                            "INSERT INTO operator_alerts(job, kind, run_id, consecutive_failures, channel, status, error, created_at) "
-                            "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+        Statement q(db,
+                    "INSERT INTO operator_alerts(job, kind, run_id, consecutive_failures, channel, status, error, created_at) "
+                    "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
         for (const auto& r : results) {
             q.bind(1, a.job);
             q.bind(2, a.kind);
@@ -111,7 +111,7 @@ void record(Db& db, const Alert& a, const std::vector<ChannelResult>& results, b
             q.reset();
         }
         if (revert) {
-            SQLite::Statement back(db.sql(), "UPDATE job_state SET alert_state = ? WHERE job = ?");
+            Statement back(db, "UPDATE job_state SET alert_state = ? WHERE job = ?");
             back.bind(1, a.kind == "failing" ? "ok" : "alerted");
             back.bind(2, a.job);
             back.exec();
@@ -126,11 +126,11 @@ void check_alerts(Db& db, const Config& config, const std::string& job, int64_t 
         int64_t threshold = config.integer("alerts", "failure_threshold");
         bool by_email = !config.str("alerts", "email").empty(), by_webhook = !config.str("alerts", "webhook_url").empty();
         if (threshold == 0 || (!by_email && !by_webhook)) return;
-        SQLite::Statement st(db.sql(), "SELECT consecutive_failures, alert_state FROM job_state WHERE job = ?");
+        Statement st(db, "SELECT consecutive_failures, alert_state FROM job_state WHERE job = ?");
         st.bind(1, job);
-        if (!st.executeStep()) return;
-        Alert a{job, "", run_id, st.getColumn(0).getInt64(), wall_now(), error, ""};
-        std::string state = st.getColumn(1).getString();
+        if (!st.step()) return;
+        Alert a{job, "", run_id, st.column(0).as_int64(), wall_now(), error, ""};
+        std::string state = st.column(1).as_text();
         st.reset();
         if (failed && a.failures >= threshold && state == "ok" && transition(db, job, "ok", "alerted")) a.kind = "failing";
         else if (!failed && a.failures == 0 && state == "alerted" && transition(db, job, "alerted", "ok")) a.kind = "recovered";

@@ -5,21 +5,21 @@ namespace mj {
 std::vector<int64_t> claimable(Db& db, const QueueSpec& q, int64_t now, int64_t limit) {
     // Two index ranges of (status, due): expired claims are few; waiting rows come in due order.
     std::string t = q.table, w = q.working, p = q.waiting, d = q.due;
-    SQLite::Statement s(db.sql(),
-                        "SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + w + "' AND claim_expires_at < ?1 LIMIT ?2) "
-                        "UNION ALL SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + p + "' AND " + d +
-                        " <= ?1 ORDER BY " + d + ", id LIMIT ?2) LIMIT ?2");
+    Statement s(db,
+                "SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + w + "' AND claim_expires_at < ?1 LIMIT ?2) "
+                "UNION ALL SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + p + "' AND " + d +
+                " <= ?1 ORDER BY " + d + ", id LIMIT ?2) LIMIT ?2");
     s.bind(1, now);
     s.bind(2, limit);
     std::vector<int64_t> ids;
-    while (s.executeStep()) ids.push_back(s.getColumn(0).getInt64());
+    while (s.step()) ids.push_back(s.column(0).as_int64());
     return ids;
 }
 
 bool claim_row(Db& db, const QueueSpec& q, int64_t id, const std::string& owner, int64_t now, int64_t ttl) {
     std::string t = q.table, w = q.working, p = q.waiting, d = q.due;
-    SQLite::Statement s(db.sql(), "UPDATE " + t + " SET status = '" + w + "', claimed_by = ?1, claim_expires_at = ?2 WHERE id = ?3 AND "
-                                  "((status = '" + p + "' AND " + d + " <= ?4) OR (status = '" + w + "' AND claim_expires_at < ?4))");
+    Statement s(db, "UPDATE " + t + " SET status = '" + w + "', claimed_by = ?1, claim_expires_at = ?2 WHERE id = ?3 AND "
+                    "((status = '" + p + "' AND " + d + " <= ?4) OR (status = '" + w + "' AND claim_expires_at < ?4))");
     s.bind(1, owner);
     s.bind(2, now + ttl);
     s.bind(3, id);
@@ -29,8 +29,8 @@ bool claim_row(Db& db, const QueueSpec& q, int64_t id, const std::string& owner,
 
 void release_rows(Db& db, const QueueSpec& q, const std::vector<int64_t>& ids, const std::string& owner) {
     std::string t = q.table, w = q.working, p = q.waiting;
-    SQLite::Statement s(db.sql(), "UPDATE " + t + " SET status = '" + p + "', claimed_by = NULL, claim_expires_at = NULL "
-                                  "WHERE id = ? AND claimed_by = ? AND status = '" + w + "'");
+    Statement s(db, "UPDATE " + t + " SET status = '" + p + "', claimed_by = NULL, claim_expires_at = NULL "
+                    "WHERE id = ? AND claimed_by = ? AND status = '" + w + "'");
     for (int64_t id : ids) {
         s.bind(1, id);
         s.bind(2, owner);

@@ -3,10 +3,10 @@
 namespace mj {
 
 bool queue_notice(Db& db, const Notice& n, int64_t now) {
-    SQLite::Statement q(db.sql(),
-                        "INSERT INTO notification_outbox(user_id, to_address, persona, kind, subject, body, dedupe_key, "
-                        "status, next_attempt_at, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) "
-                        "ON CONFLICT(dedupe_key) DO NOTHING");
+    Statement q(db,
+                "INSERT INTO notification_outbox(user_id, to_address, persona, kind, subject, body, dedupe_key, "
+                "status, next_attempt_at, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) "
+                "ON CONFLICT(dedupe_key) DO NOTHING");
     if (n.user_id) q.bind(1, *n.user_id); else q.bind(1);
     q.bind(2, n.to_address);
     q.bind(3, n.persona);

@@ -36,20 +36,20 @@ std::optional<WebhookDelivery> claim_delivery(Db& db, int64_t id, const std::str
         if (!claim_row(db, kPending, id, owner, now, claim_until - now) &&
             !claim_row(db, kFailed, id, owner, now, claim_until - now))
             return;
-        SQLite::Statement q(db.sql(),
-                            "SELECT d.uuid, d.webhook_url, d.payload, d.attempts, d.webhook_id, coalesce(w.active, 0), "
-                            "coalesce(w.secret, '') FROM delivery_log d LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?");
+        Statement q(db,
+                    "SELECT d.uuid, d.webhook_url, d.payload, d.attempts, d.webhook_id, coalesce(w.active, 0), "
+                    "coalesce(w.secret, '') FROM delivery_log d LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?");
         q.bind(1, id);
-        if (!q.executeStep()) return;
+        if (!q.step()) return;
         WebhookDelivery d;
         d.id = id;
-        d.uuid = q.getColumn(0).getString();
-        d.url = q.getColumn(1).getString();
-        d.payload = q.getColumn(2).getString();
-        d.attempts = q.getColumn(3).getInt64();
-        if (!q.getColumn(4).isNull()) d.webhook_id = q.getColumn(4).getInt64();
-        d.webhook_active = q.getColumn(5).getInt() != 0;
-        d.secret = q.getColumn(6).getString();
+        d.uuid = q.column(0).as_text();
+        d.url = q.column(1).as_text();
+        d.payload = q.column(2).as_text();
+        d.attempts = q.column(3).as_int64();
+        if (!q.column(4).is_null()) d.webhook_id = q.column(4).as_int64();
+        d.webhook_active = q.column(5).as_int() != 0;
+        d.secret = q.column(6).as_text();
         out = std::move(d);
     });
     return out;
@@ -59,8 +59,8 @@ int64_t defer_deliveries(Db& db, const std::vector<int64_t>& ids, int64_t now, i
     int64_t moved = 0;
     if (ids.empty()) return 0;
     db.write([&] {
-        SQLite::Statement q(db.sql(), "UPDATE delivery_log SET next_retry_at = ?1, updated_at = ?2 WHERE id = ?3 "
-                                      "AND status IN ('pending','failed') AND next_retry_at <= ?2");
+        Statement q(db, "UPDATE delivery_log SET next_retry_at = ?1, updated_at = ?2 WHERE id = ?3 "
+                        "AND status IN ('pending','failed') AND next_retry_at <= ?2");
         for (int64_t id : ids) {
             q.bind(1, until);
             q.bind(2, now);
@@ -73,10 +73,10 @@ int64_t defer_deliveries(Db& db, const std::vector<int64_t>& ids, int64_t now, i
 }
 
 bool finish_delivery_in_txn(Db& db, int64_t id, const std::string& owner, const DeliveryUpdate& u) {
-    SQLite::Statement q(db.sql(),
-                        "UPDATE delivery_log SET status = ?1, attempts = ?2, last_status_code = ?3, last_error = ?4, "
-                        "next_retry_at = ?5, delivered_at = CASE WHEN ?1 = 'delivered' THEN ?6 ELSE delivered_at END, "
-                        "claimed_by = NULL, claim_expires_at = NULL, updated_at = ?6 WHERE id = ?7 AND claimed_by = ?8");
+    Statement q(db,
+                "UPDATE delivery_log SET status = ?1, attempts = ?2, last_status_code = ?3, last_error = ?4, "
+                "next_retry_at = ?5, delivered_at = CASE WHEN ?1 = 'delivered' THEN ?6 ELSE delivered_at END, "
+                "claimed_by = NULL, claim_expires_at = NULL, updated_at = ?6 WHERE id = ?7 AND claimed_by = ?8");
     q.bind(1, u.status);
     q.bind(2, u.attempts);
     if (u.status_code) q.bind(3, *u.status_code); else q.bind(3);

@@ -18,11 +18,11 @@ int64_t expiry_cutoff(const JobContext& ctx) { return ctx.now - ctx.older_than_o
 // One audit row per alias, in the transaction that deactivates it. No personal data: the alias is
 // named by its uuid (share/schema.md, audit_logs).
 void audit_alias_expired(JobContext& ctx, const std::vector<int64_t>& ids) {
-    SQLite::Statement q(ctx.db.sql(),
-                        "INSERT INTO audit_logs(user_id, actor, action, target, critical, details, created_at) "
-                        "SELECT user_id, 'job:alias-expiry', 'alias.expired', 'alias:' || uuid, 0, "
-                        "printf('{\"alias_id\":%d,\"expires_at\":%d,\"run_id\":%d}', id, expires_at, ?1), ?2 "
-                        "FROM aliases WHERE id IN (" + rowid_list(ids) + ")");
+    Statement q(ctx.db,
+                "INSERT INTO audit_logs(user_id, actor, action, target, critical, details, created_at) "
+                "SELECT user_id, 'job:alias-expiry', 'alias.expired', 'alias:' || uuid, 0, "
+                "printf('{\"alias_id\":%d,\"expires_at\":%d,\"run_id\":%d}', id, expires_at, ?1), ?2 "
+                "FROM aliases WHERE id IN (" + rowid_list(ids) + ")");
     q.bind(1, ctx.run_id);
     q.bind(2, ctx.now);
     ctx.counts.add("audit_logs", q.exec());
@@ -33,19 +33,19 @@ std::string day_text(int64_t t) { return format_utc(t, "%d %B %Y, %H:%M UTC"); }
 // Queues the removal notice of each unverified destination (to the account's address); the engine
 // then stamps verification_notice_at = now on the same rows in the same transaction.
 void queue_removal_notices(JobContext& ctx, const std::vector<int64_t>& ids, int64_t grace, int64_t notice_before) {
-    SQLite::Statement q(ctx.db.sql(),
-                        "SELECT d.id, d.user_id, d.email, d.created_at, u.email, u.status FROM destinations d "
-                        "JOIN users u ON u.id = d.user_id WHERE d.id IN (" + rowid_list(ids) + ")");
+    Statement q(ctx.db,
+                "SELECT d.id, d.user_id, d.email, d.created_at, u.email, u.status FROM destinations d "
+                "JOIN users u ON u.id = d.user_id WHERE d.id IN (" + rowid_list(ids) + ")");
     int64_t queued = 0;
-    while (q.executeStep()) {
-        if (q.getColumn(5).getString() == "deleted") continue;
-        int64_t id = q.getColumn(0).getInt64();
+    while (q.step()) {
+        if (q.column(5).as_text() == "deleted") continue;
+        int64_t id = q.column(0).as_int64();
         // The earliest the removal rule allows: past the grace and notice_before after this notice.
-        int64_t remove_at = std::max(q.getColumn(3).getInt64() + grace, ctx.now + notice_before);
-        std::string dest = q.getColumn(2).getString();
+        int64_t remove_at = std::max(q.column(3).as_int64() + grace, ctx.now + notice_before);
+        std::string dest = q.column(2).as_text();
         Notice n;
-        n.user_id = q.getColumn(1).getInt64();
-        n.to_address = q.getColumn(4).getString();
+        n.user_id = q.column(1).as_int64();
+        n.to_address = q.column(4).as_text();
         n.kind = "destination_removal_notice";
         n.dedupe_key = "destination_removal_notice:" + std::to_string(id);
         n.subject = "Unverified forwarding address " + dest + " will be removed on " + day_text(remove_at);

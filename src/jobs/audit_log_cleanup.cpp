@@ -14,21 +14,21 @@ namespace {
 // One archive line: the row's columns by name, in table order. `details` is embedded as JSON when
 // it parses (it should be an object), else kept as its text. Invalid UTF-8 becomes U+FFFD rather
 // than failing the purge forever on one odd row.
-std::string line_for(SQLite::Statement& q) {
+std::string line_for(Statement& q) {
     nlohmann::ordered_json j;
-    auto opt_int = [&](int i) { return q.getColumn(i).isNull() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(q.getColumn(i).getInt64()); };
-    auto opt_str = [&](int i) { return q.getColumn(i).isNull() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(q.getColumn(i).getString()); };
-    j["id"] = q.getColumn(0).getInt64();
+    auto opt_int = [&](int i) { return q.column(i).is_null() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(q.column(i).as_int64()); };
+    auto opt_str = [&](int i) { return q.column(i).is_null() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(q.column(i).as_text()); };
+    j["id"] = q.column(0).as_int64();
     j["user_id"] = opt_int(1);
     j["actor"] = opt_str(2);
     j["action"] = opt_str(3);
     j["target"] = opt_str(4);
-    j["critical"] = q.getColumn(5).getInt64();
-    std::string details = q.getColumn(6).getString();
+    j["critical"] = q.column(5).as_int64();
+    std::string details = q.column(6).as_text();
     auto parsed = nlohmann::ordered_json::parse(details, nullptr, false);
     j["details"] = parsed.is_discarded() ? nlohmann::ordered_json(details) : parsed;
     j["ip"] = opt_str(7);
-    j["created_at"] = q.getColumn(8).getInt64();
+    j["created_at"] = q.column(8).as_int64();
     return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
@@ -37,9 +37,9 @@ std::string line_for(SQLite::Statement& q) {
 // lock is never held during file IO and a row is deleted only once it is durable in the archive.
 bool archive_then_purge(JobContext& ctx, const Policy& p, AuditArchive& archive) {
     const int64_t batch = std::max<int64_t>(1, ctx.cfg_int("batch_size"));
-    SQLite::Statement q(ctx.db.sql(),
-                        "SELECT id, user_id, actor, action, target, critical, details, ip, created_at FROM audit_logs "
-                        "WHERE created_at < ?1 AND (" + p.filter + ") ORDER BY created_at LIMIT ?2");
+    Statement q(ctx.db,
+                "SELECT id, user_id, actor, action, target, critical, details, ip, created_at FROM audit_logs "
+                "WHERE created_at < ?1 AND (" + p.filter + ") ORDER BY created_at LIMIT ?2");
     ctx.counts.note_cutoff(p.table + "." + p.time_column, p.cutoff);  // the real one, before the per-batch ones
     int64_t archived = 0;
     while (true) {
@@ -49,9 +49,9 @@ bool archive_then_purge(JobContext& ctx, const Policy& p, AuditArchive& archive)
         q.reset();
         q.bind(1, p.cutoff);
         q.bind(2, batch);
-        while (q.executeStep()) {
-            ids.push_back(q.getColumn(0).getInt64());
-            newest = q.getColumn(8).getInt64();
+        while (q.step()) {
+            ids.push_back(q.column(0).as_int64());
+            newest = q.column(8).as_int64();
             lines.push_back({newest, line_for(q)});
         }
         q.reset();  // end the read

@@ -69,26 +69,26 @@ struct Run {
     }
 
     std::optional<FailedEmail> load(int64_t id) {
-        SQLite::Statement q(ctx.db.sql(),
-                            "SELECT id, user_id, alias_id, coalesce(message_id,''), mail_from, rcpt_to, raw_message, "
-                            "coalesce(spool_path,''), size_bytes, first_failed_at, attempts FROM failed_emails "
-                            "WHERE id = ? AND claimed_by = ?");
+        Statement q(ctx.db,
+                    "SELECT id, user_id, alias_id, coalesce(message_id,''), mail_from, rcpt_to, raw_message, "
+                    "coalesce(spool_path,''), size_bytes, first_failed_at, attempts FROM failed_emails "
+                    "WHERE id = ? AND claimed_by = ?");
         q.bind(1, id);
         q.bind(2, owner);
-        if (!q.executeStep()) return std::nullopt;
+        if (!q.step()) return std::nullopt;
         FailedEmail f;
-        f.id = q.getColumn(0).getInt64();
-        f.user_id = q.getColumn(1).getInt64();
-        if (!q.getColumn(2).isNull()) f.alias_id = q.getColumn(2).getInt64();
-        f.message_id = q.getColumn(3).getString();
-        f.mail_from = q.getColumn(4).getString();
-        f.rcpt_to = q.getColumn(5).getString();
-        f.has_raw = !q.getColumn(6).isNull();
-        if (f.has_raw) f.raw = q.getColumn(6).getString();
-        f.spool_path = q.getColumn(7).getString();
-        f.size_bytes = q.getColumn(8).getInt64();
-        f.first_failed_at = q.getColumn(9).getInt64();
-        f.attempts = q.getColumn(10).getInt64();
+        f.id = q.column(0).as_int64();
+        f.user_id = q.column(1).as_int64();
+        if (!q.column(2).is_null()) f.alias_id = q.column(2).as_int64();
+        f.message_id = q.column(3).as_text();
+        f.mail_from = q.column(4).as_text();
+        f.rcpt_to = q.column(5).as_text();
+        f.has_raw = !q.column(6).is_null();
+        if (f.has_raw) f.raw = q.column(6).as_text();
+        f.spool_path = q.column(7).as_text();
+        f.size_bytes = q.column(8).as_int64();
+        f.first_failed_at = q.column(9).as_int64();
+        f.attempts = q.column(10).as_int64();
         return f;
     }
 
@@ -130,21 +130,21 @@ struct Run {
     }
 
     void queue_final_notice(const FailedEmail& f, const SendResult& r, int64_t attempt, int64_t t) {
-        SQLite::Statement u(ctx.db.sql(), "SELECT u.email, coalesce(a.address, '') FROM users u "
-                                          "LEFT JOIN aliases a ON a.id = ? WHERE u.id = ?");
+        Statement u(ctx.db, "SELECT u.email, coalesce(a.address, '') FROM users u "
+                            "LEFT JOIN aliases a ON a.id = ? WHERE u.id = ?");
         if (f.alias_id) u.bind(1, *f.alias_id); else u.bind(1);
         u.bind(2, f.user_id);
-        if (!u.executeStep()) return;
+        if (!u.step()) return;
         Notice n;
         n.user_id = f.user_id;
-        n.to_address = u.getColumn(0).getString();
-        std::string alias = u.getColumn(1).getString();
+        n.to_address = u.column(0).as_text();
+        std::string alias = u.column(1).as_text();
         n.kind = "forward_failed";
         n.subject = "Undelivered: a message could not be forwarded to " + f.rcpt_to;
         n.body = notice_body(f, alias, r, attempt);
         n.dedupe_key = "forward_failed:" + std::to_string(f.id);
         bool added = queue_notice(ctx.db, n, t);
-        SQLite::Statement m(ctx.db.sql(), "UPDATE failed_emails SET final_notice_queued_at = ? WHERE id = ? AND final_notice_queued_at IS NULL");
+        Statement m(ctx.db, "UPDATE failed_emails SET final_notice_queued_at = ? WHERE id = ? AND final_notice_queued_at IS NULL");
         m.bind(1, t);
         m.bind(2, f.id);
         m.exec();
@@ -168,10 +168,10 @@ struct Run {
         // Protected by this row's claim (claimed_by = owner), not the job lease: the outcome of a send is
         // recorded even after `unlock --force` (db.h), or the message would be sent again.
         ctx.db.write([&] {
-            SQLite::Statement q(ctx.db.sql(),
-                                "UPDATE failed_emails SET status = ?1, attempts = ?2, next_attempt_at = ?3, last_attempt_at = ?4, "
-                                "last_error = ?5, last_status_code = ?6, delivered_at = ?7, failed_at = ?8, "
-                                "claimed_by = NULL, claim_expires_at = NULL WHERE id = ?9 AND claimed_by = ?10");
+            Statement q(ctx.db,
+                        "UPDATE failed_emails SET status = ?1, attempts = ?2, next_attempt_at = ?3, last_attempt_at = ?4, "
+                        "last_error = ?5, last_status_code = ?6, delivered_at = ?7, failed_at = ?8, "
+                        "claimed_by = NULL, claim_expires_at = NULL WHERE id = ?9 AND claimed_by = ?10");
             q.bind(1, outcome == "delivered" ? "delivered" : outcome == "failed" ? "failed" : "pending");
             q.bind(2, attempt);
             if (next) q.bind(3, *next); else q.bind(3);
@@ -197,9 +197,9 @@ struct Run {
             a.created_at = t;
             record_attempt_in_txn(ctx.db, a);
             if (outcome == "delivered") {
-                SQLite::Statement l(ctx.db.sql(),
-                                    "INSERT INTO message_logs(user_id, alias_id, message_id, mail_from, rcpt_to, direction, outcome, "
-                                    "bytes, created_at) VALUES(?, ?, ?, ?, ?, 'inbound', 'delivered', ?, ?)");
+                Statement l(ctx.db,
+                            "INSERT INTO message_logs(user_id, alias_id, message_id, mail_from, rcpt_to, direction, outcome, "
+                            "bytes, created_at) VALUES(?, ?, ?, ?, ?, 'inbound', 'delivered', ?, ?)");
                 l.bind(1, f.user_id);
                 if (f.alias_id) l.bind(2, *f.alias_id); else l.bind(2);
                 if (f.message_id.empty()) l.bind(3); else l.bind(3, f.message_id);
@@ -233,8 +233,8 @@ struct Run {
         // Protected by this row's claim (claimed_by = owner), not the job lease: the outcome of a send is
         // recorded even after `unlock --force` (db.h), or the message would be sent again.
         ctx.db.write([&] {
-            SQLite::Statement q(ctx.db.sql(), "UPDATE failed_emails SET status = 'pending', last_attempt_at = ?1, last_error = ?2, "
-                                              "claimed_by = NULL, claim_expires_at = NULL WHERE id = ?3 AND claimed_by = ?4");
+            Statement q(ctx.db, "UPDATE failed_emails SET status = 'pending', last_attempt_at = ?1, last_error = ?2, "
+                                "claimed_by = NULL, claim_expires_at = NULL WHERE id = ?3 AND claimed_by = ?4");
             q.bind(1, t);
             q.bind(2, r.error);
             q.bind(3, f.id);
@@ -283,11 +283,11 @@ struct Run {
     Outcome dry_run() {
         auto ids = claimable(ctx.db, kQueue, ctx.now, 1000000000);
         for (int64_t id : ids) {
-            SQLite::Statement q(ctx.db.sql(), "SELECT rcpt_to, attempts, size_bytes FROM failed_emails WHERE id = ?");
+            Statement q(ctx.db, "SELECT rcpt_to, attempts, size_bytes FROM failed_emails WHERE id = ?");
             q.bind(1, id);
-            if (!q.executeStep()) continue;
-            ctx.info("would_send", {{"id", id}, {"rcpt_to", q.getColumn(0).getString()},
-                                    {"attempt", q.getColumn(1).getInt64() + 1}, {"bytes", q.getColumn(2).getInt64()}});
+            if (!q.step()) continue;
+            ctx.info("would_send", {{"id", id}, {"rcpt_to", q.column(0).as_text()},
+                                    {"attempt", q.column(1).as_int64() + 1}, {"bytes", q.column(2).as_int64()}});
         }
         ctx.counts.examined = static_cast<int64_t>(ids.size());
         ctx.counts.add("would_send", ctx.counts.examined);

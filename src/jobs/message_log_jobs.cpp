@@ -14,7 +14,7 @@ constexpr int64_t kAnyAge = 100000000000;
 // the batch transaction that deletes them, so a row is folded exactly once: if the batch rolls
 // back (kill -9, error), neither the fold nor the delete happened; if it commits, both did.
 void fold_into_daily_stats(JobContext& ctx, const std::vector<int64_t>& ids) {
-    int n = ctx.db.sql().exec(
+    int n = ctx.db.exec(
         "INSERT INTO message_stats_daily(user_id, day, outcome, count, bytes) "
         "SELECT user_id, created_at - created_at % 86400, outcome, count(*), sum(bytes) FROM message_logs "
         "WHERE id IN (" + rowid_list(ids) + ") GROUP BY 1, 2, 3 "
@@ -45,8 +45,8 @@ bool sweep_orphans(JobContext& ctx, int64_t age_cutoff) {
     constexpr int64_t kRange = 20000;  // ids per scan: a few ms of index lookups
     const int64_t max_id = ctx.db.scalar("SELECT ifnull(max(id), 0) FROM header_snapshots");
     const int64_t start = ctx.cursor().value("orphan_scan_after", int64_t{0});
-    SQLite::Statement scan(ctx.db.sql(), "SELECT id FROM header_snapshots WHERE id > ?1 AND id <= ?2 AND " +
-                                             std::string(kOrphan));
+    Statement scan(ctx.db, "SELECT id FROM header_snapshots WHERE id > ?1 AND id <= ?2 AND " +
+                               std::string(kOrphan));
     int64_t orphans = 0;
     int64_t after = start;
     bool finished = true;
@@ -55,7 +55,7 @@ bool sweep_orphans(JobContext& ctx, int64_t age_cutoff) {
         scan.reset();
         scan.bind(1, after);
         scan.bind(2, after + kRange);
-        while (scan.executeStep()) ids.push_back(scan.getColumn(0).getInt64());
+        while (scan.step()) ids.push_back(scan.column(0).as_int64());
         scan.reset();  // end the read
         if (!ids.empty()) {
             Policy p;

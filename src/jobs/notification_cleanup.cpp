@@ -24,10 +24,10 @@ Outcome notification_cleanup(JobContext& ctx) {
     if (finished) finished = (removed = purge(ctx, hard)).finished;
 
     // The seed's statistics, after the run (before it, in a dry run).
-    SQLite::Statement q(ctx.db.sql(), "SELECT count(*), count(DISTINCT user_id) FROM notifications WHERE deleted_at IS NULL");
-    q.executeStep();
-    ctx.result = {{"total_notifications", q.getColumn(0).getInt64()},
-                  {"users_with_notifications", q.getColumn(1).getInt64()},
+    Statement q(ctx.db, "SELECT count(*), count(DISTINCT user_id) FROM notifications WHERE deleted_at IS NULL");
+    q.step();
+    ctx.result = {{"total_notifications", q.column(0).as_int64()},
+                  {"users_with_notifications", q.column(1).as_int64()},
                   {"soft_deleted", capped.rows},
                   {"hard_deleted", removed.rows},
                   {"users_over_cap", capped.owners}};

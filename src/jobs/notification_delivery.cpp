@@ -53,20 +53,20 @@ struct OutboxRow {
     std::string to_address, persona, from_name, kind, subject, body, body_html, message_id;
 };
 
-OutboxRow read_row(SQLite::Statement& q) {
+OutboxRow read_row(Statement& q) {
     OutboxRow r;
-    r.id = q.getColumn(0).getInt64();
-    if (!q.getColumn(1).isNull()) r.user_id = q.getColumn(1).getInt64();
-    r.to_address = q.getColumn(2).getString();
-    r.persona = q.getColumn(3).getString();
-    r.from_name = q.getColumn(4).getString();
-    r.kind = q.getColumn(5).getString();
-    r.subject = q.getColumn(6).getString();
-    r.body = q.getColumn(7).getString();
-    r.body_html = q.getColumn(8).getString();
-    r.attempts = q.getColumn(9).getInt64();
-    r.message_id = q.getColumn(10).getString();
-    r.digest_id = q.getColumn(11).getInt64();
+    r.id = q.column(0).as_int64();
+    if (!q.column(1).is_null()) r.user_id = q.column(1).as_int64();
+    r.to_address = q.column(2).as_text();
+    r.persona = q.column(3).as_text();
+    r.from_name = q.column(4).as_text();
+    r.kind = q.column(5).as_text();
+    r.subject = q.column(6).as_text();
+    r.body = q.column(7).as_text();
+    r.body_html = q.column(8).as_text();
+    r.attempts = q.column(9).as_int64();
+    r.message_id = q.column(10).as_text();
+    r.digest_id = q.column(11).as_int64();
     return r;
 }
 
@@ -90,26 +90,26 @@ struct Run {
     int64_t window() const { return ctx.now - ctx.now % 3600; }
 
     int64_t sent_this_hour() {
-        SQLite::Statement q(ctx.db.sql(), "SELECT sent FROM send_quota WHERE window_start = ?");
+        Statement q(ctx.db, "SELECT sent FROM send_quota WHERE window_start = ?");
         q.bind(1, window());
-        return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+        return q.step() ? q.column(0).as_int64() : 0;
     }
 
     void add_quota(int64_t n) {
         if (!n) return;
-        SQLite::Statement q(ctx.db.sql(), "INSERT INTO send_quota(window_start, sent) VALUES(?1, max(?2, 0)) "
-                                          "ON CONFLICT(window_start) DO UPDATE SET sent = max(sent + ?2, 0)");
+        Statement q(ctx.db, "INSERT INTO send_quota(window_start, sent) VALUES(?1, max(?2, 0)) "
+                            "ON CONFLICT(window_start) DO UPDATE SET sent = max(sent + ?2, 0)");
         q.bind(1, window());
         q.bind(2, n);
         q.exec();
     }
 
     std::optional<OutboxRow> load(int64_t id, bool claimed_by_us) {
-        SQLite::Statement q(ctx.db.sql(), std::string("SELECT ") + kColumns + " FROM notification_outbox WHERE id = ?" +
-                                              (claimed_by_us ? " AND claimed_by = ?" : ""));
+        Statement q(ctx.db, std::string("SELECT ") + kColumns + " FROM notification_outbox WHERE id = ?" +
+                                      (claimed_by_us ? " AND claimed_by = ?" : ""));
         q.bind(1, id);
         if (claimed_by_us) q.bind(2, owner);
-        if (!q.executeStep()) return std::nullopt;
+        if (!q.step()) return std::nullopt;
         return read_row(q);
     }
 
@@ -118,10 +118,10 @@ struct Run {
     // A row that was in a digest before (digest_id set: that digest failed) is never folded again.
     std::optional<int64_t> fold(const OutboxRow& first, int64_t ttl_until) {
         if (!first.user_id || first.kind == "digest" || first.digest_id) return std::nullopt;
-        SQLite::Statement q(ctx.db.sql(), std::string("SELECT ") + kColumns + " FROM notification_outbox WHERE user_id = ?1 "
-                                              "AND status = 'queued' AND next_attempt_at <= ?2 AND id <> ?3 AND kind <> 'digest' "
-                                              "AND digest_id IS NULL "
-                                              "AND to_address = ?4 AND persona = ?5 AND coalesce(from_name,'') = ?6 ORDER BY id LIMIT 100");
+        Statement q(ctx.db, std::string("SELECT ") + kColumns + " FROM notification_outbox WHERE user_id = ?1 "
+                                      "AND status = 'queued' AND next_attempt_at <= ?2 AND id <> ?3 AND kind <> 'digest' "
+                                      "AND digest_id IS NULL "
+                                      "AND to_address = ?4 AND persona = ?5 AND coalesce(from_name,'') = ?6 ORDER BY id LIMIT 100");
         q.bind(1, *first.user_id);
         q.bind(2, ctx.now);
         q.bind(3, first.id);
@@ -143,7 +143,7 @@ struct Run {
         std::vector<OutboxRow> rows;
         if (fits(first)) rows.push_back(first);
         bool full = rows.empty();
-        while (!full && q.executeStep()) {
+        while (!full && q.step()) {
             OutboxRow r = read_row(q);
             if (fits(r)) rows.push_back(std::move(r));
             else full = true;  // the rest waits for the next digest, in id order
@@ -156,10 +156,10 @@ struct Run {
             body += section(r);
             ids.push_back(r.id);
         }
-        SQLite::Statement ins(ctx.db.sql(),
-                              "INSERT INTO notification_outbox(user_id, to_address, persona, from_name, kind, subject, body, dedupe_key, "
-                              "status, next_attempt_at, claimed_by, claim_expires_at, created_at) "
-                              "VALUES(?, ?, ?, ?, 'digest', ?, ?, ?, 'sending', ?, ?, ?, ?)");
+        Statement ins(ctx.db,
+                      "INSERT INTO notification_outbox(user_id, to_address, persona, from_name, kind, subject, body, dedupe_key, "
+                      "status, next_attempt_at, claimed_by, claim_expires_at, created_at) "
+                      "VALUES(?, ?, ?, ?, 'digest', ?, ?, ?, 'sending', ?, ?, ?, ?)");
         ins.bind(1, *first.user_id);
         ins.bind(2, first.to_address);
         ins.bind(3, first.persona);
@@ -172,9 +172,9 @@ struct Run {
         ins.bind(10, ttl_until);
         ins.bind(11, ctx.now);
         ins.exec();
-        int64_t digest_id = ctx.db.sql().getLastInsertRowid();
-        SQLite::Statement fold(ctx.db.sql(), "UPDATE notification_outbox SET status = 'digested', digest_id = ?, "
-                                             "claimed_by = NULL, claim_expires_at = NULL WHERE id = ?");
+        int64_t digest_id = ctx.db.last_insert_id();
+        Statement fold(ctx.db, "UPDATE notification_outbox SET status = 'digested', digest_id = ?, "
+                               "claimed_by = NULL, claim_expires_at = NULL WHERE id = ?");
         for (int64_t id : ids) {
             fold.bind(1, digest_id);
             fold.bind(2, id);
@@ -195,7 +195,7 @@ struct Run {
         Mailbox from = persona_sender(ctx.config, row->persona, row->from_name);
         if (!valid_address(from.address)) return "";
         std::string mid = new_message_id(from.address, ctx.now);
-        SQLite::Statement q(ctx.db.sql(), "UPDATE notification_outbox SET message_id = ? WHERE id = ? AND message_id IS NULL");
+        Statement q(ctx.db, "UPDATE notification_outbox SET message_id = ? WHERE id = ? AND message_id IS NULL");
         q.bind(1, mid);
         q.bind(2, id);
         q.exec();
@@ -254,9 +254,9 @@ struct Run {
         // Protected by this row's claim (claimed_by = owner), not the job lease: the outcome of a send is
         // recorded even after `unlock --force` (db.h), or the message would be sent again.
         ctx.db.write([&] {
-            SQLite::Statement q(ctx.db.sql(),
-                                "UPDATE notification_outbox SET status = ?1, attempts = ?2, next_attempt_at = coalesce(?3, next_attempt_at), "
-                                "last_error = ?4, sent_at = ?5, claimed_by = NULL, claim_expires_at = NULL WHERE id = ?6 AND claimed_by = ?7");
+            Statement q(ctx.db,
+                        "UPDATE notification_outbox SET status = ?1, attempts = ?2, next_attempt_at = coalesce(?3, next_attempt_at), "
+                        "last_error = ?4, sent_at = ?5, claimed_by = NULL, claim_expires_at = NULL WHERE id = ?6 AND claimed_by = ?7");
             q.bind(1, status);
             q.bind(2, counted ? attempt : row.attempts);
             if (next) q.bind(3, *next); else q.bind(3);  // not counted: next_attempt_at unchanged, due again
@@ -268,8 +268,8 @@ struct Run {
             if (!kept) return;
             if (status == "failed" && row.kind == "digest") {
                 // Failed for good: its notices go out on their own (they keep digest_id: never folded again).
-                SQLite::Statement u(ctx.db.sql(), "UPDATE notification_outbox SET status = 'queued', next_attempt_at = ?1 "
-                                                  "WHERE digest_id = ?2 AND status = 'digested'");
+                Statement u(ctx.db, "UPDATE notification_outbox SET status = 'queued', next_attempt_at = ?1 "
+                                    "WHERE digest_id = ?2 AND status = 'digested'");
                 u.bind(1, t);
                 u.bind(2, row.id);
                 unfolded = u.exec();

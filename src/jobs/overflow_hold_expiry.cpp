@@ -58,20 +58,20 @@ Notice warning_for(const Held& h, int64_t not_before, int64_t warn_before) {
 // Queues one warning per selected row; the engine then sets warning_queued_at = now on the same
 // rows in the same transaction.
 void queue_warnings(JobContext& ctx, const std::vector<int64_t>& ids, int64_t older_than, int64_t warn_before) {
-    SQLite::Statement q(ctx.db.sql(),
-                        "SELECT o.id, o.user_id, o.held_at, u.email, ifnull(o.subject, ''), o.mail_from, ifnull(o.reason, ''), "
-                        "u.status FROM overflow_hold o JOIN users u ON u.id = o.user_id "
-                        "WHERE o.id IN (" + rowid_list(ids) + ")");
+    Statement q(ctx.db,
+                "SELECT o.id, o.user_id, o.held_at, u.email, ifnull(o.subject, ''), o.mail_from, ifnull(o.reason, ''), "
+                "u.status FROM overflow_hold o JOIN users u ON u.id = o.user_id "
+                "WHERE o.id IN (" + rowid_list(ids) + ")");
     const std::string& sender = ctx.cfg("sender_name");
     // Notice has no from_name field (yet): set it on the row just queued, same transaction.
-    SQLite::Statement name(ctx.db.sql(), "UPDATE notification_outbox SET from_name = ?1 WHERE dedupe_key = ?2");
+    Statement name(ctx.db, "UPDATE notification_outbox SET from_name = ?1 WHERE dedupe_key = ?2");
     name.bind(1, sender);
     int64_t queued = 0;
-    while (q.executeStep()) {
+    while (q.step()) {
         // An account being deleted gets no mail; the marker is still set so the purge can proceed.
-        if (q.getColumn(7).getString() == "deleted") continue;
-        Held h{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), q.getColumn(3).getString(),
-               q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getString()};
+        if (q.column(7).as_text() == "deleted") continue;
+        Held h{q.column(0).as_int64(), q.column(1).as_int64(), q.column(2).as_int64(), q.column(3).as_text(),
+               q.column(4).as_text(), q.column(5).as_text(), q.column(6).as_text()};
         // The earliest moment the purge rule allows: past older_than and warn_before after this
         // warning is sent; the sender fills in the send time.
         Notice n = warning_for(h, h.held_at + older_than, warn_before);
@@ -111,14 +111,14 @@ std::string purge_condition(int64_t sent_before) {
 void check_unsent_warnings(JobContext& ctx, int64_t older_than, int64_t warn_before) {
     if (ctx.dry_run) return;
     const int64_t limit = ctx.now - warn_before - ctx.cfg_duration("unsent_alert_after");
-    SQLite::Statement q(ctx.db.sql(), std::string("SELECT count(*), min(held_at) FROM overflow_hold WHERE held_at < ?1 AND "
-                                                  "warning_queued_at IS NOT NULL AND warning_queued_at <= ?2 AND ") +
-                                          kWarningSentAt + " IS NULL AND NOT " + kNoWarningRow);
+    Statement q(ctx.db, std::string("SELECT count(*), min(held_at) FROM overflow_hold WHERE held_at < ?1 AND "
+                                    "warning_queued_at IS NOT NULL AND warning_queued_at <= ?2 AND ") +
+                                  kWarningSentAt + " IS NULL AND NOT " + kNoWarningRow);
     q.bind(1, ctx.now - older_than);
     q.bind(2, limit);
-    q.executeStep();
-    const int64_t stuck = q.getColumn(0).getInt64();
-    const int64_t oldest = stuck ? q.getColumn(1).getInt64() : 0;
+    q.step();
+    const int64_t stuck = q.column(0).as_int64();
+    const int64_t oldest = stuck ? q.column(1).as_int64() : 0;
     q.reset();
     nlohmann::json cursor = ctx.cursor();
     const bool alerted = cursor.value("unsent_alerted", false);

@@ -13,9 +13,9 @@ namespace mj {
 
 void SpoolFiles::collect(const std::string& table, const std::vector<int64_t>& ids) {
     remove_committed();
-    SQLite::Statement q(ctx_.db.sql(), "SELECT spool_path FROM \"" + table + "\" WHERE spool_path IS NOT NULL AND id IN (" +
-                                           rowid_list(ids) + ")");
-    while (q.executeStep()) pending_.push_back(q.getColumn(0).getString());
+    Statement q(ctx_.db, "SELECT spool_path FROM \"" + table + "\" WHERE spool_path IS NOT NULL AND id IN (" +
+                             rowid_list(ids) + ")");
+    while (q.step()) pending_.push_back(q.column(0).as_text());
 }
 
 namespace {

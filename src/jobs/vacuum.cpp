@@ -19,9 +19,9 @@ int64_t file_bytes(const std::string& path) {
 
 Outcome vacuum(JobContext& ctx) {
     Db& db = ctx.db;
-    const int64_t page_size = db.scalar("PRAGMA page_size");
-    const int64_t free_before = db.scalar("PRAGMA freelist_count");
-    const int64_t mode = db.scalar("PRAGMA auto_vacuum");  // 0 none, 1 full, 2 incremental
+    const int64_t page_size = db.page_size();
+    const int64_t free_before = db.free_pages();
+    const int64_t mode = static_cast<int64_t>(db.auto_vacuum());  // 0 none, 1 full, 2 incremental
     ctx.result = {{"page_size", page_size}, {"free_pages_before", free_before},
                   {"file_bytes_before", file_bytes(db.path())},
                   {"auto_vacuum", mode == 2 ? "incremental" : mode == 1 ? "full" : "none"}};
@@ -39,11 +39,11 @@ Outcome vacuum(JobContext& ctx) {
         BatchSizer sizer(l);
         // Steps behave like purge batches: the write lock left free between them for the
         // application, WAL checkpoints off the lock (purge_connection.h).
-        PurgeConnection connection(db.sql());
+        PurgeConnection connection(db);
         while (free_now > 0) {
             const int64_t n = sizer.size();
             try {
-                connection.write(db, [&] { db.sql().exec("PRAGMA incremental_vacuum(" + std::to_string(n) + ")"); });
+                connection.write(db, [&] { db.release_free_pages(n); });
             } catch (const TransactionTooLong& stopped) {
                 // Rolled back by the time bound (db.h): fewer pages next time; one page over it fails the job.
                 ctx.warn("transaction_stopped", {{"pages", n}, {"bound_ms", stopped.bound_us / 1000}, {"txn_ms", stopped.held_us / 1000}});
@@ -57,7 +57,7 @@ Outcome vacuum(JobContext& ctx) {
             }
             ++steps;
             sizer.record(n, db.last_txn_us());
-            const int64_t left = db.scalar("PRAGMA freelist_count");
+            const int64_t left = db.free_pages();
             ctx.debug("vacuum_step", {{"pages", n}, {"txn_us", db.last_txn_us()}, {"free_pages", left}});
             if (left >= free_now) break;  // no progress: nothing more this mode can do
             free_now = left;
@@ -68,7 +68,7 @@ Outcome vacuum(JobContext& ctx) {
         }
     }
     // Copy the commits back so the shorter file is what the disk quota sees; never waits.
-    if (mode == 2 && !ctx.dry_run) db.sql().exec("PRAGMA wal_checkpoint(PASSIVE)");
+    if (mode == 2 && !ctx.dry_run) db.checkpoint_wal();
     const int64_t freed = ctx.dry_run ? free_before * (mode == 2) : free_before - free_now;
     ctx.counts.changed = ctx.dry_run ? 0 : freed;
     ctx.counts.add("pages", freed);

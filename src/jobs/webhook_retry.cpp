@@ -41,9 +41,9 @@ std::string url_host(const std::string& url) {
 
 // The webhook_url of row `id` (read before claiming, to skip hosts that are down in this run).
 std::string url_of(Db& db, int64_t id) {
-    SQLite::Statement q(db.sql(), "SELECT webhook_url FROM delivery_log WHERE id = ?");
+    Statement q(db, "SELECT webhook_url FROM delivery_log WHERE id = ?");
     q.bind(1, id);
-    return q.executeStep() ? q.getColumn(0).getString() : "";
+    return q.step() ? q.column(0).as_text() : "";
 }
 
 struct Run {

@@ -47,20 +47,20 @@ struct Row {
 // The owner's newest-N boundary row, or nothing when the owner has N live rows or fewer.
 std::optional<Row> boundary_of(Db& db, const CapSql& sql, const Policy& p, int64_t owner) {
     if (p.cap->keep_newest <= 0) return Row{INT64_MAX, INT64_MAX};  // nothing kept: every row may go
-    SQLite::Statement q(db.sql(), sql.boundary);
+    Statement q(db, sql.boundary);
     q.bind(1, owner);
     q.bind(2, p.cap->keep_newest - 1);
-    if (!q.executeStep()) return std::nullopt;
-    return Row{q.getColumn(0).getInt64(), q.getColumn(1).getInt64()};
+    if (!q.step()) return std::nullopt;
+    return Row{q.column(0).as_int64(), q.column(1).as_int64()};
 }
 
 std::vector<int64_t> owners_to_cap(Db& db, const CapSql& sql, const Policy& p, std::optional<int64_t> resume) {
     std::vector<int64_t> out;
     if (resume) out.push_back(*resume);  // the interrupted owner, over the threshold or not any more
-    SQLite::Statement q(db.sql(), sql.owners);
+    Statement q(db, sql.owners);
     q.bind(1, p.cap->threshold);
     q.bind(2, resume ? *resume : INT64_MIN);
-    while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+    while (q.step()) out.push_back(q.column(0).as_int64());
     return out;
 }
 
@@ -88,12 +88,12 @@ int64_t count_capped(Db& db, const Policy& p, std::optional<int64_t> resume) {
     for (int64_t owner : owners_to_cap(db, sql, p, resume)) {
         auto b = boundary_of(db, sql, p, owner);
         if (!b) continue;
-        SQLite::Statement q(db.sql(), sql.count);
+        Statement q(db, sql.count);
         q.bind(1, owner);
         q.bind(2, b->time);
         q.bind(3, b->rowid);
-        q.executeStep();
-        total += q.getColumn(0).getInt64();
+        q.step();
+        total += q.column(0).as_int64();
     }
     return total;
 }
@@ -116,8 +116,8 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
     const auto owners = owners_to_cap(ctx.db, sql, p, resume);
     result.owners = static_cast<int64_t>(owners.size());
     bool stopped = false, cursor_written = resume.has_value();
-    SQLite::Statement select(ctx.db.sql(), sql.candidates);
-    PurgeConnection connection(ctx.db.sql());
+    Statement select(ctx.db, sql.candidates);
+    PurgeConnection connection(ctx.db);
     for (size_t i = 0; i < owners.size() && !stopped; ++i) {
         if (i > 0 && ctx.should_stop()) {
             stopped = true;
@@ -137,9 +137,9 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
             select.bind(4, after.time);
             select.bind(5, after.rowid);
             select.bind(6, limit);
-            while (select.executeStep()) {
-                candidates.push_back(select.getColumn(0).getInt64());
-                after = {select.getColumn(1).getInt64(), candidates.back()};
+            while (select.step()) {
+                candidates.push_back(select.column(0).as_int64());
+                after = {select.column(1).as_int64(), candidates.back()};
             }
             select.reset();
             if (candidates.empty()) break;
@@ -153,13 +153,13 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
                     // The re-check goes by rowid (coalesce() hides the rest from the planner, engine.cpp).
                     auto locked = boundary_of(ctx.db, sql, p, owner);
                     if (locked) {
-                        SQLite::Statement recheck(ctx.db.sql(), "SELECT rowid FROM " + quote_ident(p.table) + " WHERE " +
-                                                                    rowid_target(candidates) + " AND coalesce((" +
-                                                                    sql.eligible + "), 0) ORDER BY rowid");
+                        Statement recheck(ctx.db, "SELECT rowid FROM " + quote_ident(p.table) + " WHERE " +
+                                                      rowid_target(candidates) + " AND coalesce((" +
+                                                      sql.eligible + "), 0) ORDER BY rowid");
                         recheck.bind(1, owner);
                         recheck.bind(2, locked->time);
                         recheck.bind(3, locked->rowid);
-                        while (recheck.executeStep()) ids.push_back(recheck.getColumn(0).getInt64());
+                        while (recheck.step()) ids.push_back(recheck.column(0).as_int64());
                     }
                     if (!ids.empty()) changed = apply_action(ctx, p, ids, dependents);
                     set_resume_owner_in_txn(ctx, p, owner);

@@ -6,16 +6,8 @@
 
 namespace mj {
 
-Checkpointer::Checkpointer(const std::string& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-        sqlite3_close(db_);
-        db_ = nullptr;
-        return;
-    }
-    // The checkpoint's fsyncs follow this connection's setting: the same as mailjobs' own (db.cpp),
-    // so the database file is synced before the WAL may be started over.
-    sqlite3_exec(db_, "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr);
-    thread_ = std::thread([this] { loop(); });
+Checkpointer::Checkpointer(const std::string& path) : db_(Db::open_checkpoint_connection(path)) {
+    if (db_) thread_ = std::thread([this] { loop(); });
 }
 
 Checkpointer::~Checkpointer() {
@@ -27,7 +19,6 @@ Checkpointer::~Checkpointer() {
     }
     wake_.notify_one();
     thread_.join();
-    sqlite3_close(db_);
 }
 
 void Checkpointer::request() {
@@ -75,11 +66,11 @@ void Checkpointer::loop() {
         for (int pass = 0; pass < kMaxPasses; ++pass) {
             int log = 0, copied = 0;
             const auto start = Clock::now();
-            const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+            const bool ok = db_->copy_wal(&log, &copied);
             lock.lock();
             note(start);
             lock.unlock();
-            if (rc != SQLITE_OK || copied < log || copied == copied_before) break;  // busy, readers, or done
+            if (!ok || copied < log || copied == copied_before) break;  // busy, readers, or done
             copied_before = copied;
         }
         lock.lock();

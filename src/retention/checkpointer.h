@@ -24,17 +24,18 @@
 // when a write begins while everything in it has been copied; drain() waits for that state, which
 // is how the purge bounds the WAL's size.
 //
-// The thread has its own connection (SQLite connections are not shared between threads here) and
+// The thread has its own connection (Db::open_checkpoint_connection; never shared) and
 // runs at nice +10 so that it never takes the CPU from a batch holding the write lock.
 #pragma once
-#include <sqlite3.h>
-
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+
+#include "core/db.h"
 
 namespace mj {
 
@@ -65,7 +66,7 @@ private:
     void loop();
     void note(Clock::time_point start);
 
-    sqlite3* db_ = nullptr;
+    std::unique_ptr<WalCheckpointConnection> db_;  // null: could not be opened
     std::mutex mutex_;
     std::condition_variable wake_, idle_;
     bool pending_ = false, running_ = false, stop_ = false;

@@ -16,7 +16,7 @@ std::string live_condition(const Policy& p) {
 std::string filter_condition(const Policy& p) { return p.filter.empty() ? "1" : "(" + p.filter + ")"; }
 
 int64_t apply_action(JobContext& ctx, const Policy& p, const std::vector<int64_t>& ids, Counts& dependents) {
-    auto& db = ctx.db.sql();
+    auto& db = ctx.db;
     if (p.before_delete) p.before_delete(ctx, ids);
     const std::string table = quote_ident(p.table), target = rowid_target(ids);
     switch (p.action) {
@@ -96,10 +96,10 @@ void note_batch(PurgeResult& r, const std::vector<int64_t>& ids, int64_t limit, 
 
 int64_t count_selected(Db& db, const Policy& p) {
     if (p.cap) return count_capped(db, p, std::nullopt);
-    SQLite::Statement q(db.sql(), "SELECT count(*) FROM " + quote_ident(p.table) + " WHERE " + age_condition(p));
+    Statement q(db, "SELECT count(*) FROM " + quote_ident(p.table) + " WHERE " + age_condition(p));
     q.bind(1, p.cutoff);
-    q.executeStep();
-    return q.getColumn(0).getInt64();
+    q.step();
+    return q.column(0).as_int64();
 }
 
 PurgeResult purge(JobContext& ctx, const Policy& p) {
@@ -118,11 +118,11 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
     BatchSizer sizer = sizer_for(ctx, p);
     const std::string table = quote_ident(p.table), time = quote_ident(p.time_column);
     // ?2 is the last batch's newest time: everything older was deleted or kept by the filter.
-    SQLite::Statement select(ctx.db.sql(), "SELECT rowid, " + time + " FROM " + table + " WHERE " + time + " < ?1 AND " +
-                                               time + " >= ?2 AND " + opaque(live_condition(p) + " AND " + filter_condition(p)) +
-                                               " ORDER BY " + time + " LIMIT ?3");
+    Statement select(ctx.db, "SELECT rowid, " + time + " FROM " + table + " WHERE " + time + " < ?1 AND " +
+                                 time + " >= ?2 AND " + opaque(live_condition(p) + " AND " + filter_condition(p)) +
+                                 " ORDER BY " + time + " LIMIT ?3");
     int64_t floor = INT64_MIN;
-    PurgeConnection connection(ctx.db.sql());
+    PurgeConnection connection(ctx.db);
     while (true) {
         const int64_t limit = sizer.size();
         const int64_t batch_floor = floor;
@@ -130,9 +130,9 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
         select.bind(1, p.cutoff);
         select.bind(2, floor);
         select.bind(3, limit);
-        while (select.executeStep()) {
-            candidates.push_back(select.getColumn(0).getInt64());
-            floor = select.getColumn(1).getInt64();
+        while (select.step()) {
+            candidates.push_back(select.column(0).as_int64());
+            floor = select.column(1).as_int64();
         }
         select.reset();  // ends the read before the write lock is taken
         if (candidates.empty()) {
@@ -145,10 +145,10 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
         Counts dependents;
         try {
             connection.write(ctx.db, [&] {
-                SQLite::Statement recheck(ctx.db.sql(), "SELECT rowid FROM " + table + " WHERE " + rowid_target(candidates) +
-                                                            " AND " + opaque(age_condition(p)) + " ORDER BY rowid");
+                Statement recheck(ctx.db, "SELECT rowid FROM " + table + " WHERE " + rowid_target(candidates) +
+                                              " AND " + opaque(age_condition(p)) + " ORDER BY rowid");
                 recheck.bind(1, p.cutoff);
-                while (recheck.executeStep()) ids.push_back(recheck.getColumn(0).getInt64());
+                while (recheck.step()) ids.push_back(recheck.column(0).as_int64());
                 if (!ids.empty()) changed = apply_action(ctx, p, ids, dependents);
             });
         } catch (const TransactionTooLong& stopped) {

@@ -1,6 +1,5 @@
 #include "retention/operator_policies.h"
 
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -31,11 +30,11 @@ bool reserved_table(const std::string& name) {
 // share/schema.md ("Retention at a glance") leaves to an operator policy.
 bool protected_table(const std::string& name) {
     static const std::vector<std::string> own = [] {
-        SQLite::Database fresh(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        for (const auto& m : migrations()) fresh.exec(m.sql);
+        auto fresh = Db::open_scratch();
+        for (const auto& m : migrations()) fresh->exec(m.sql);
         std::vector<std::string> out;
-        SQLite::Statement q(fresh, "SELECT lower(name) FROM sqlite_master WHERE type = 'table'");
-        while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+        Statement q(*fresh, "SELECT lower(name) FROM sqlite_master WHERE type = 'table'");
+        while (q.step()) out.push_back(q.column(0).as_text());
         return out;
     }();
     const std::string n = lower(name);
@@ -56,44 +55,14 @@ std::string origin_of(const Config& c, const std::string& section, const std::st
     return v.origin;
 }
 
-// Prepares `sql` and returns "" or SQLite's message; a statement that leaves text unparsed or
-// has parameters is refused too (the operator's text must be one expression, nothing more).
-std::string prepare_problem(SQLite::Database& db, const std::string& sql, int expected_params) {
-    sqlite3_stmt* stmt = nullptr;
-    const char* tail = nullptr;
-    int rc = sqlite3_prepare_v2(db.getHandle(), sql.c_str(), static_cast<int>(sql.size()), &stmt, &tail);
-    std::string why;
-    if (rc != SQLITE_OK) why = sqlite3_errmsg(db.getHandle());
-    else if (tail && *tail) why = "unexpected text after the condition";
-    else if (sqlite3_bind_parameter_count(stmt) != expected_params) why = "parameters (?, :name) are not allowed";
-    sqlite3_finalize(stmt);
-    return why;
-}
-
-std::vector<std::string> table_names(SQLite::Database& db) {
+std::vector<std::string> table_names(Db& db) {
     std::vector<std::string> out;
-    SQLite::Statement q(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    Statement q(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+    while (q.step()) out.push_back(q.column(0).as_text());
     return out;
 }
 
-std::vector<std::string> column_names(SQLite::Database& db, const std::string& table) {
-    std::vector<std::string> out;
-    SQLite::Statement q(db, "SELECT name FROM pragma_table_info(?1)");
-    q.bind(1, table);
-    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
-    return out;
-}
-
-bool has_index_on(SQLite::Database& db, const std::string& table, const std::string& column) {
-    SQLite::Statement q(db, "SELECT 1 FROM pragma_index_list(?1) AS l, pragma_index_info(l.name) AS i "
-                            "WHERE i.seqno = 0 AND i.name = ?2 COLLATE NOCASE AND l.partial = 0");
-    q.bind(1, table);
-    q.bind(2, column);
-    return q.executeStep();
-}
-
-void check_one(SQLite::Database& db, const Config& c, const std::string& s, std::vector<ConfigProblem>& out) {
+void check_one(Db& db, const Config& c, const std::string& s, std::vector<ConfigProblem>& out) {
     const std::string& table = c.str(s, "table");
     const std::string& column = c.str(s, "time_column");
     const std::string& where = c.str(s, "where");
@@ -101,23 +70,23 @@ void check_one(SQLite::Database& db, const Config& c, const std::string& s, std:
     auto problem = [&](const std::string& key, const std::string& msg) { out.push_back({origin_of(c, s, key), "[" + s + "] " + msg}); };
 
     // The table: an existing rowid table that mailjobs does not need for itself.
-    SQLite::Statement t(db, "SELECT name, type FROM sqlite_master WHERE name = ?1 COLLATE NOCASE AND type IN ('table','view')");
+    Statement t(db, "SELECT name, type FROM sqlite_master WHERE name = ?1 COLLATE NOCASE AND type IN ('table','view')");
     t.bind(1, table);
-    if (!t.executeStep()) {
+    if (!t.step()) {
         std::string hint = did_you_mean(table, table_names(db));
         problem("table", "table '" + table + "' does not exist" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
         return;
     }
-    if (t.getColumn(1).getString() == "view") return problem("table", "'" + table + "' is a view; name the table it reads");
+    if (t.column(1).as_text() == "view") return problem("table", "'" + table + "' is a view; name the table it reads");
     if (reserved_table(table)) return problem("table", "table '" + table + "' is managed by mailjobs and cannot have a retention policy");
     if (protected_table(table) && !c.boolean(s, "allow_protected_table"))
         return problem("table", "table '" + table + "' belongs to mailjobs' schema and is purged by its own job's rules "
                                 "(share/schema.md); set allow_protected_table = true in [" + s + "] to purge it anyway");
-    if (!prepare_problem(db, "SELECT rowid FROM " + quote_ident(table) + " LIMIT 0", 0).empty())
+    if (!db.statement_problem("SELECT rowid FROM " + quote_ident(table) + " LIMIT 0", 0).empty())
         return problem("table", "table '" + table + "' is a WITHOUT ROWID table; retention policies need rowid tables");
 
     // The time column.
-    auto columns = column_names(db, table);
+    auto columns = db.column_names(table);
     bool found = std::any_of(columns.begin(), columns.end(), [&](const std::string& n) { return lower(n) == lower(column); });
     if (!found) {
         std::string hint = did_you_mean(column, columns);
@@ -127,11 +96,11 @@ void check_one(SQLite::Database& db, const Config& c, const std::string& s, std:
     }
     // Text dates sort after every number and would never be older than the cutoff: refuse them.
     // Only read through an index (max() is one seek), so opening the database never scans a table.
-    if (has_index_on(db, table, column)) {
-        SQLite::Statement v(db, "SELECT typeof(max(" + quote_ident(column) + ")), max(" + quote_ident(column) + ") FROM " +
-                                    quote_ident(table));
-        if (v.executeStep() && (v.getColumn(0).getString() == "text" || v.getColumn(0).getString() == "blob"))
-            problem("time_column", "column '" + column + "' holds text ('" + v.getColumn(1).getString().substr(0, 30) +
+    if (db.has_index_leading_with(table, column)) {
+        Statement v(db, "SELECT typeof(max(" + quote_ident(column) + ")), max(" + quote_ident(column) + ") FROM " +
+                            quote_ident(table));
+        if (v.step() && (v.column(0).as_text() == "text" || v.column(0).as_text() == "blob"))
+            problem("time_column", "column '" + column + "' holds text ('" + v.column(1).as_text().substr(0, 30) +
                                        "'); time_column must hold INTEGER unix seconds");
     }
 
@@ -139,8 +108,8 @@ void check_one(SQLite::Database& db, const Config& c, const std::string& s, std:
     if (where.empty()) return;
     std::string why = where_shape_problem(where);
     if (why.empty())
-        why = prepare_problem(db, "SELECT rowid FROM " + quote_ident(table) + " WHERE " + quote_ident(column) + " < ?1 AND (" +
-                                      where + ")", 1);
+        why = db.statement_problem("SELECT rowid FROM " + quote_ident(table) + " WHERE " + quote_ident(column) + " < ?1 AND (" +
+                                   where + ")", 1);
     if (!why.empty()) problem("where", "where '" + where + "' does not work: " + why);
 }
 
@@ -196,7 +165,7 @@ Policy operator_policy(const Config& config, const std::string& section, int64_t
     return p;
 }
 
-std::vector<ConfigProblem> check_operator_policies(SQLite::Database& schema, const Config& config) {
+std::vector<ConfigProblem> check_operator_policies(Db& schema, const Config& config) {
     std::vector<ConfigProblem> out;
     for (const auto& s : config.retention_sections()) check_one(schema, config, s, out);
     return out;
@@ -206,31 +175,30 @@ std::vector<ConfigProblem> check_operator_policies_for(const std::string& path, 
     if (config.retention_sections().empty()) return {};
     const int latest = migrations().empty() ? 0 : migrations().back().version;
     if (access(path.c_str(), F_OK) != 0) {
-        SQLite::Database fresh(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        for (const auto& m : migrations()) fresh.exec(m.sql);
-        return check_operator_policies(fresh, config);
+        auto fresh = Db::open_scratch();
+        for (const auto& m : migrations()) fresh->exec(m.sql);
+        return check_operator_policies(*fresh, config);
     }
     try {
-        SQLite::Database db(path, SQLite::OPEN_READWRITE);
-        db.setBusyTimeout(static_cast<int>(busy_timeout_ms));
-        const int version = db.execAndGet("PRAGMA user_version").getInt();
+        auto db = Db::open_plain(path, busy_timeout_ms, Db::Access::read_write);
+        const int version = db->schema_version();
         if (version > latest) return {};  // refused by Db::open
-        if (version == latest) return check_operator_policies(db, config);
+        if (version == latest) return check_operator_policies(*db, config);
         // The tables of pending migrations exist only inside this transaction, which is rolled back
         // (a savepoint would end in RELEASE, a commit that rewrites the header's change counter).
-        db.exec("BEGIN");
+        db->exec("BEGIN");
         std::vector<ConfigProblem> out;
         try {
             for (const auto& m : migrations())
-                if (m.version > version) db.exec(m.sql);
-            out = check_operator_policies(db, config);
+                if (m.version > version) db->exec(m.sql);
+            out = check_operator_policies(*db, config);
         } catch (...) {
-            db.exec("ROLLBACK");
+            db->exec("ROLLBACK");
             throw;
         }
-        db.exec("ROLLBACK");
+        db->exec("ROLLBACK");
         return out;
-    } catch (const SQLite::Exception&) {
+    } catch (const DbError&) {
         return {};  // not a database, read-only, locked...: Db::open says so with its exit code
     }
 }
@@ -240,35 +208,34 @@ std::vector<ConfigProblem> check_operator_policies_read_only(const std::string& 
     if (config.retention_sections().empty()) return {};
     const int latest = migrations().empty() ? 0 : migrations().back().version;
     auto fresh_schema = [&] {
-        SQLite::Database fresh(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        for (const auto& m : migrations()) fresh.exec(m.sql);
-        return check_operator_policies(fresh, config);
+        auto fresh = Db::open_scratch();
+        for (const auto& m : migrations()) fresh->exec(m.sql);
+        return check_operator_policies(*fresh, config);
     };
     if (access(path.c_str(), F_OK) != 0) {
         *note = "database " + path + " does not exist yet: policies checked against the tables a new database gets";
         return fresh_schema();
     }
     try {
-        // OPEN_READONLY never creates the file and never writes it.
-        SQLite::Database db(path, SQLite::OPEN_READONLY);
-        db.setBusyTimeout(static_cast<int>(busy_timeout_ms));
-        const int version = db.execAndGet("PRAGMA user_version").getInt();
+        // Read-only: never creates the file and never writes it.
+        auto db = Db::open_plain(path, busy_timeout_ms, Db::Access::read_only);
+        const int version = db->schema_version();
         if (version > latest) {
             *note = "database " + path + " has a newer schema than this binary: policies not checked";
             return {};
         }
-        if (version == latest) return check_operator_policies(db, config);
+        if (version == latest) return check_operator_policies(*db, config);
         // Pending migrations: their tables exist only after migrating, which this must not do to
         // the file. Copy the schema (no rows) into memory and migrate that copy.
-        SQLite::Database copy(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        SQLite::Statement q(db, "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-                                "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 ELSE 2 END, rowid");
-        while (q.executeStep()) copy.exec(q.getColumn(0).getString());
+        auto copy = Db::open_scratch();
+        Statement q(*db, "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                         "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 ELSE 2 END, rowid");
+        while (q.step()) copy->exec(q.column(0).as_text());
         for (const auto& m : migrations())
-            if (m.version > version) copy.exec(m.sql);
+            if (m.version > version) copy->exec(m.sql);
         *note = "database " + path + " needs migrations: policies checked against its migrated schema (time_column contents not read)";
-        return check_operator_policies(copy, config);
-    } catch (const SQLite::Exception& e) {
+        return check_operator_policies(*copy, config);
+    } catch (const DbError& e) {
         *note = "database " + path + " cannot be read (" + e.what() + "): policies not checked";
         return {};
     }

@@ -19,9 +19,8 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "core/config.h"
+#include "core/db.h"
 #include "retention/engine.h"
 
 namespace mj {
@@ -31,7 +30,7 @@ Policy operator_policy(const Config& config, const std::string& section, int64_t
                        std::optional<int64_t> older_than_override);
 
 // Problems of every [retention.NAME] section against the schema of `schema`, all of them.
-std::vector<ConfigProblem> check_operator_policies(SQLite::Database& schema, const Config& config);
+std::vector<ConfigProblem> check_operator_policies(Db& schema, const Config& config);
 
 // The same, against the schema the database file at `path` will have after this binary's
 // migrations, without changing the file: it is read through a plain connection (no WAL switch, no

@@ -1,17 +1,14 @@
 #include "retention/purge_connection.h"
 
-#include <sqlite3.h>
-
 #include <thread>
 
 namespace mj {
 namespace {
 
-int remember_wal_size(void* arg, sqlite3*, const char*, int n) {  // NOLINT
+void remember_wal_size(void* arg, int n) {
     auto* wal = static_cast<PurgeConnection::WalSeen*>(arg);
     wal->frames = n;
     ++wal->commits;
-    return SQLITE_OK;
 }
 
 // When the write lock may be taken again. Not a member: the gap follows the last batch of this
@@ -22,32 +19,32 @@ std::chrono::steady_clock::time_point g_free_until{};
 
 }  // namespace
 
-PurgeConnection::PurgeConnection(SQLite::Database& db, int wal_bound_frames)
+PurgeConnection::PurgeConnection(Db& db, int wal_bound_frames)
     : db_(db), wal_bound_frames_(wal_bound_frames) {
-    restore_secure_delete_ = db_.execAndGet("PRAGMA secure_delete").getInt64();
-    if (restore_secure_delete_ == 1) db_.exec("PRAGMA secure_delete = FAST");
+    restore_secure_delete_ = db_.secure_delete();
+    if (restore_secure_delete_ == Db::SecureDelete::on) db_.set_secure_delete(Db::SecureDelete::fast);
     // A bigger page cache keeps the index pages a batch rewrites in memory: measured 25-35% less
     // time per row inside the write lock (bench/purge.bench.sh, BENCH_PROBE=1); at most +16 MB RSS.
-    restore_cache_size_ = db_.execAndGet("PRAGMA cache_size").getInt64();
-    db_.exec("PRAGMA cache_size = -16384");
-    wal_ = db_.execAndGet("PRAGMA journal_mode").getString() == "wal";
+    restore_cache_size_ = db_.cache_size();
+    db_.set_cache_size(-16384);
+    wal_ = db_.wal_mode();
     if (!wal_) return;
-    restore_pages_ = db_.execAndGet("PRAGMA wal_autocheckpoint").getInt64();
+    restore_pages_ = db_.wal_autocheckpoint();
     if (restore_pages_ <= 0) {  // automatic checkpoints were off already: leave it so
         wal_ = false;
         return;
     }
-    // Installing a WAL hook replaces the automatic checkpoint (they share the hook).
-    sqlite3_wal_hook(db_.getHandle(), remember_wal_size, &wal_seen_);
+    // Replaces the automatic checkpoint until the destructor sets it again.
+    db_.set_wal_commit_hook(remember_wal_size, &wal_seen_);
 }
 
 PurgeConnection::~PurgeConnection() {
     try {
-        if (restore_secure_delete_ == 1) db_.exec("PRAGMA secure_delete = ON");
-        db_.exec("PRAGMA cache_size = " + std::to_string(restore_cache_size_));
+        if (restore_secure_delete_ == Db::SecureDelete::on) db_.set_secure_delete(Db::SecureDelete::on);
+        db_.set_cache_size(restore_cache_size_);
         if (!wal_) return;
         checkpointer_.reset();  // copies what is left
-        db_.exec("PRAGMA wal_autocheckpoint = " + std::to_string(restore_pages_));  // reinstalls SQLite's hook
+        db_.set_wal_autocheckpoint(restore_pages_);  // ends our commit hook
     } catch (...) {
     }
 }
@@ -78,7 +75,7 @@ void PurgeConnection::after_batch(int64_t txn_us) {
     // checkpoint must not reach the mark, or the application's COMMIT copies them itself.
     if (wal_seen_.frames < restore_pages_ / 2) return;
     // Started on first use: a purge that finds little to do costs no thread and no connection.
-    if (!checkpointer_) checkpointer_ = std::make_unique<Checkpointer>(db_.getFilename());
+    if (!checkpointer_) checkpointer_ = std::make_unique<Checkpointer>(db_.path());
     checkpointer_->request();
     if (wal_seen_.frames >= wal_bound_frames_) {
         checkpointer_->drain();  // the writers' gap runs meanwhile: the lock is free

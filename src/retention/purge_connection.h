@@ -29,8 +29,6 @@
 //    pages leave the file with the vacuum job (incremental vacuum truncates them away).
 // 5. A 16 MB page cache keeps the index pages consecutive batches rewrite in memory.
 #pragma once
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -47,7 +45,7 @@ constexpr int kWalBoundFrames = 32000;
 
 class PurgeConnection {
 public:
-    explicit PurgeConnection(SQLite::Database& db, int wal_bound_frames = kWalBoundFrames);
+    explicit PurgeConnection(Db& db, int wal_bound_frames = kWalBoundFrames);
     ~PurgeConnection();
     PurgeConnection(const PurgeConnection&) = delete;
     PurgeConnection& operator=(const PurgeConnection&) = delete;
@@ -85,10 +83,10 @@ public:
     };
 
 private:
-    SQLite::Database& db_;
+    Db& db_;
     const int wal_bound_frames_;
     int64_t restore_pages_ = 1000;  // the connection's wal_autocheckpoint before
-    int64_t restore_secure_delete_ = -1;
+    Db::SecureDelete restore_secure_delete_ = Db::SecureDelete::off;
     int64_t restore_cache_size_ = -2000;
     WalSeen wal_seen_;
     int64_t handled_commits_ = 0;   // commits after_batch() has looked at

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <sqlite3.h>
+
 #include <cstdlib>
 #include <string>
 #include <unistd.h>

@@ -16,7 +16,7 @@ struct TwoConnections {  // two processes, as far as SQLite's locking is concern
         dir = mkdtemp(tmpl);
         a = mj::Db::open(dir + "/t.db", 1000);
         b = mj::Db::open(dir + "/t.db", 1000);
-        a->sql().exec(
+        a->exec(
             "INSERT INTO notification_outbox(id, to_address, kind, subject, body, dedupe_key, status, next_attempt_at, claimed_by, claim_expires_at) VALUES"
             " (1, 'a@example.com', 'k', 's', 'b', 'k1', 'queued', 100, NULL, NULL),"
             " (2, 'a@example.com', 'k', 's', 'b', 'k2', 'queued', 50, NULL, NULL),"

@@ -63,8 +63,8 @@ TEST_CASE("parse_age: exact durations, usage error otherwise") {
 TEST_CASE("cleanup_preview: counts without writing, with each job's cutoff") {
     TempDb t;
     int64_t now = 1795000000;
-    t.db->sql().exec("INSERT INTO users(id, email) VALUES (1, 'a@example.com')");
-    t.db->sql().exec("INSERT INTO magic_links(user_id, token_hash, expires_at) VALUES (1, 'old', " + std::to_string(now - 3 * 86400) +
+    t.db->exec("INSERT INTO users(id, email) VALUES (1, 'a@example.com')");
+    t.db->exec("INSERT INTO magic_links(user_id, token_hash, expires_at) VALUES (1, 'old', " + std::to_string(now - 3 * 86400) +
                      "), (1, 'new', " + std::to_string(now - 3600) + ")");
     int64_t changes_before = t.db->scalar("SELECT total_changes()");
     mj::CleanupRequest r;

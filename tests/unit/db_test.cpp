@@ -10,6 +10,7 @@
 
 #include "core/config.h"
 #include "core/error.h"
+#include "core/sqlite_db.h"
 
 namespace {
 
@@ -59,7 +60,7 @@ TEST_CASE("Db::open refuses unusable files and leaves them unchanged") {
         CHECK(slurp(t.dir + "/notes.db") == "hello, these are notes\n");
     }
     SECTION("newer schema") {
-        { auto db = mj::Db::open(t.dir + "/a.db", 100); db->sql().exec("PRAGMA user_version = 999"); }
+        { auto db = mj::Db::open(t.dir + "/a.db", 100); db->exec("PRAGMA user_version = 999"); }
         std::string before = slurp(t.dir + "/a.db");
         CHECK(code_of(t.dir + "/a.db") == mj::kExitDatabase);
         CHECK(slurp(t.dir + "/a.db") == before);
@@ -74,13 +75,13 @@ TEST_CASE("Db::open refuses unusable files and leaves them unchanged") {
 TEST_CASE("Db::write rolls back when the body throws and records transaction length") {
     TempDir t;
     auto db = mj::Db::open(t.dir + "/w.db", 100);
-    db->sql().exec("INSERT INTO users(email) VALUES('a@x')");
+    db->exec("INSERT INTO users(email) VALUES('a@x')");
     CHECK_THROWS(db->write([&] {
-        db->sql().exec("DELETE FROM users");
+        db->exec("DELETE FROM users");
         throw std::runtime_error("boom");
     }));
     CHECK(db->scalar("SELECT count(*) FROM users") == 1);
-    db->write([&] { db->sql().exec("DELETE FROM users"); });
+    db->write([&] { db->exec("DELETE FROM users"); });
     CHECK(db->scalar("SELECT count(*) FROM users") == 0);
     CHECK(db->max_txn_us() >= 0);
 }
@@ -112,8 +113,8 @@ TEST_CASE("Db::write stops a transaction at max_transaction, rolls it back, and 
         auto start = std::chrono::steady_clock::now();
         try {
             db->write([&] {
-                db->sql().exec("INSERT INTO users(email) VALUES('first@x')");
-                db->sql().exec(kLongStatement);
+                db->exec("INSERT INTO users(email) VALUES('first@x')");
+                db->exec(kLongStatement);
             });
             FAIL("not stopped");
         } catch (const mj::TransactionTooLong& e) {
@@ -126,18 +127,18 @@ TEST_CASE("Db::write stops a transaction at max_transaction, rolls it back, and 
         CHECK(db->last_txn_us() < 1000000);
         CHECK(db->max_txn_us() >= 50000);  // a stopped transaction held the lock too
         CHECK(db->scalar("SELECT count(*) FROM users") == 0);
-        CHECK(db->sql().getHandle() != nullptr);
-        db->write([&] { db->sql().exec("INSERT INTO users(email) VALUES('after@x')"); });  // the next one works
+        CHECK(mj::sqlite_handle(*db).getHandle() != nullptr);
+        db->write([&] { db->exec("INSERT INTO users(email) VALUES('after@x')"); });  // the next one works
         CHECK(db->scalar("SELECT count(*) FROM users") == 1);
     }
-    SECTION("a body that swallows SQLite's error still commits nothing") {
+    SECTION("a body that swallows the database's error still commits nothing") {
         CHECK_THROWS_AS(db->write([&] {
-            db->sql().exec("INSERT INTO users(email) VALUES('first@x')");
+            db->exec("INSERT INTO users(email) VALUES('first@x')");
             try {
-                SQLite::Statement q(db->sql(), "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 50000000) "
-                                               "SELECT count(*) FROM c");
-                q.executeStep();
-            } catch (const SQLite::Exception&) {
+                mj::Statement q(*db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 50000000) "
+                                       "SELECT count(*) FROM c");
+                q.step();
+            } catch (const mj::DbError&) {
             }
         }), mj::TransactionTooLong);
         CHECK(db->scalar("SELECT count(*) FROM users") == 0);
@@ -145,18 +146,18 @@ TEST_CASE("Db::write stops a transaction at max_transaction, rolls it back, and 
     SECTION("other errors keep their own type") {
         CHECK_THROWS_AS(db->write([&] { throw std::runtime_error("boom"); }), std::runtime_error);
         try {
-            db->write([&] { db->sql().exec("INSERT INTO no_such_table VALUES(1)"); });
+            db->write([&] { db->exec("INSERT INTO no_such_table VALUES(1)"); });
         } catch (const mj::TransactionTooLong&) {
             FAIL("a syntax error is not a time bound");
-        } catch (const SQLite::Exception&) {
+        } catch (const mj::DbError&) {
         }
     }
     SECTION("Checks::none (migrations) is not bounded; reads outside write() are not either") {
         db->write([&] {
-            SQLite::Statement q(db->sql(), "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 3000000) "
-                                           "SELECT count(*) FROM c");
-            q.executeStep();
-            CHECK(q.getColumn(0).getInt64() == 3000000);
+            mj::Statement q(*db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 3000000) "
+                                   "SELECT count(*) FROM c");
+            q.step();
+            CHECK(q.column(0).as_int64() == 3000000);
         }, mj::Db::Checks::none);
         CHECK(db->scalar("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 3000000) SELECT count(*) FROM c") ==
               3000000);
@@ -182,13 +183,13 @@ TEST_CASE("Db::write runs the write check first in every transaction, except Che
         ++checks;
         if (refuse) throw std::runtime_error("refused");
     });
-    db->write([&] { db->sql().exec("INSERT INTO users(email) VALUES('a@x')"); });
+    db->write([&] { db->exec("INSERT INTO users(email) VALUES('a@x')"); });
     CHECK(checks == 1);
     refuse = true;
     bool ran = false;
     CHECK_THROWS_WITH(db->write([&] { ran = true; }), "refused");
     CHECK_FALSE(ran);
-    db->write([&] { db->sql().exec("INSERT INTO users(email) VALUES('b@x')"); }, mj::Db::Checks::bound_only);
+    db->write([&] { db->exec("INSERT INTO users(email) VALUES('b@x')"); }, mj::Db::Checks::bound_only);
     CHECK(checks == 2);
     CHECK(db->scalar("SELECT count(*) FROM users") == 2);
     db->set_write_check(nullptr);
@@ -200,7 +201,7 @@ TEST_CASE("Db::open creates a new database 0600 (or database_mode), never change
     const mode_t old_umask = umask(022);
     SECTION("default 0600, and the -wal/-shm SQLite creates next to it") {
         auto db = mj::Db::open(t.dir + "/new.db", 100);
-        db->write([&] { db->sql().exec("INSERT INTO users(email) VALUES('a@x')"); });
+        db->write([&] { db->exec("INSERT INTO users(email) VALUES('a@x')"); });
         CHECK(mode_of(t.dir + "/new.db") == 0600);
         CHECK(mode_of(t.dir + "/new.db-wal") == 0600);
         CHECK(mode_of(t.dir + "/new.db-shm") == 0600);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/lease.h"
+#include "core/sqlite_db.h"
 #include "retention/sql_text.h"
 
 namespace {
@@ -37,11 +38,11 @@ struct TempDb {
         config = mj::Config::load(o, &problems);
         REQUIRE(problems.empty());
         db = mj::Db::open(dir + "/t.db", 5000);
-        db->sql().exec("CREATE TABLE t(id INTEGER PRIMARY KEY, owner INTEGER, status TEXT, created_at INTEGER, deleted_at INTEGER, "
+        db->exec("CREATE TABLE t(id INTEGER PRIMARY KEY, owner INTEGER, status TEXT, created_at INTEGER, deleted_at INTEGER, "
                        "flag INTEGER DEFAULT 0)");
-        db->sql().exec("CREATE INDEX t_created_at ON t(created_at)");
-        db->sql().exec("CREATE INDEX t_owner ON t(owner, created_at)");
-        db->sql().exec("CREATE TABLE child(id INTEGER PRIMARY KEY, parent_id INTEGER)");
+        db->exec("CREATE INDEX t_created_at ON t(created_at)");
+        db->exec("CREATE INDEX t_owner ON t(owner, created_at)");
+        db->exec("CREATE TABLE child(id INTEGER PRIMARY KEY, parent_id INTEGER)");
     }
     ~TempDb() {
         db.reset();
@@ -55,7 +56,7 @@ struct TempDb {
     int64_t q(const std::string& sql) { return db->scalar(sql); }
     // rows 1..n with created_at = i (so rows 1..k are older than cutoff k+1)
     void rows(int n, const std::string& status = "read", int owner = 1) {
-        db->sql().exec("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < " + std::to_string(n) +
+        db->exec("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < " + std::to_string(n) +
                        ") INSERT INTO t(owner, status, created_at) SELECT " + std::to_string(owner) + ", '" + status + "', i FROM c");
     }
 };
@@ -98,7 +99,7 @@ TEST_CASE("purge: range deletes for contiguous rowids, list deletes for scattere
     }
     SECTION("scattered: list deletes remove exactly the selected rows, never a kept neighbour") {
         t.rows(100);
-        t.db->sql().exec("UPDATE t SET status = 'unread' WHERE id % 3 = 0");  // kept by the filter
+        t.db->exec("UPDATE t SET status = 'unread' WHERE id % 3 = 0");  // kept by the filter
         auto ctx = t.ctx();
         auto r = mj::purge(ctx, age_policy(1000, "status = 'read'"));
         CHECK(r.rows == 67);
@@ -111,7 +112,7 @@ TEST_CASE("purge: range deletes for contiguous rowids, list deletes for scattere
 TEST_CASE("purge: dry-run counts what the real run deletes and changes nothing") {
     TempDb t;
     t.rows(50);
-    t.db->sql().exec("UPDATE t SET status = 'unread' WHERE id % 5 = 0");
+    t.db->exec("UPDATE t SET status = 'unread' WHERE id % 5 = 0");
     auto dry = t.ctx(mj::DryRun::yes);
     auto d = mj::purge(dry, age_policy(31, "status = 'read'"));
     CHECK(t.q("SELECT count(*) FROM t") == 50);
@@ -124,8 +125,8 @@ TEST_CASE("purge: dry-run counts what the real run deletes and changes nothing")
 TEST_CASE("purge: before_delete sees exactly the rows that go; dependents go with them") {
     TempDb t(7);
     t.rows(30);
-    t.db->sql().exec("INSERT INTO child(parent_id) SELECT id FROM t");
-    t.db->sql().exec("INSERT INTO child(parent_id) SELECT id FROM t WHERE id > 20");
+    t.db->exec("INSERT INTO child(parent_id) SELECT id FROM t");
+    t.db->exec("INSERT INTO child(parent_id) SELECT id FROM t WHERE id > 20");
     std::vector<int64_t> seen;
     Policy p = age_policy(21);
     p.dependents = {{"child", "parent_id"}};
@@ -158,7 +159,7 @@ TEST_CASE("purge: a hook that throws rolls its batch back; committed batches sta
 TEST_CASE("purge: soft delete stamps the column and selects only live rows; update sets columns") {
     TempDb t;
     t.rows(20);
-    t.db->sql().exec("UPDATE t SET deleted_at = 5 WHERE id <= 3");
+    t.db->exec("UPDATE t SET deleted_at = 5 WHERE id <= 3");
     Policy p = age_policy(11);
     p.action = Policy::Action::soft_delete;
     auto ctx = t.ctx();
@@ -215,10 +216,10 @@ TEST_CASE("purge with a cap: newest N per owner stay, only filtered rows go, oth
     TempDb t(7);
     // owner 1: 30 rows, created_at 1..30; every 4th unread. owner 2: 12 rows (under the threshold).
     t.rows(30, "read", 1);
-    t.db->sql().exec("UPDATE t SET status = 'unread' WHERE owner = 1 AND created_at % 4 = 0");
+    t.db->exec("UPDATE t SET status = 'unread' WHERE owner = 1 AND created_at % 4 = 0");
     t.rows(12, "read", 2);
     // a tie at the boundary: two rows of owner 1 with created_at 25 (newest-by-id wins)
-    t.db->sql().exec("UPDATE t SET created_at = 25 WHERE owner = 1 AND created_at = 26");
+    t.db->exec("UPDATE t SET created_at = 25 WHERE owner = 1 AND created_at = 26");
     Policy p;
     p.table = "t";
     p.time_column = "created_at";
@@ -262,11 +263,11 @@ TEST_CASE("purge with a cap: an interrupted pass resumes at its owner even below
     CHECK(r.rows == 5);  // one batch of owner 1: it now has 35 live rows
     CHECK(t.q("SELECT count(*) FROM t WHERE owner = 1 AND deleted_at IS NULL") == 35);
     // Make owner 1 drop under the threshold meanwhile: a fresh pass would skip it.
-    t.db->sql().exec("DELETE FROM t WHERE owner = 1 AND deleted_at IS NULL AND created_at BETWEEN 6 AND 10");
+    t.db->exec("DELETE FROM t WHERE owner = 1 AND deleted_at IS NULL AND created_at BETWEEN 6 AND 10");
     {
-        SQLite::Statement c(t.db->sql(), "SELECT cursor FROM job_state WHERE job = 'test-purge'");
-        REQUIRE(c.executeStep());
-        CHECK(c.getColumn(0).getString() == "{\"cap:t\":1}");  // the owner to resume at
+        mj::Statement c(*t.db, "SELECT cursor FROM job_state WHERE job = 'test-purge'");
+        REQUIRE(c.step());
+        CHECK(c.column(0).as_text() == "{\"cap:t\":1}");  // the owner to resume at
     }
     auto dry = t.ctx(mj::DryRun::yes);
     CHECK(mj::purge(dry, p).rows == 25 + 35);  // resumes owner 1 (25 left), then owner 2
@@ -275,9 +276,9 @@ TEST_CASE("purge with a cap: an interrupted pass resumes at its owner even below
     CHECK(r2.finished);
     CHECK(r2.rows == 60);
     CHECK(t.q("SELECT count(*) FROM t WHERE deleted_at IS NULL") == 10);
-    SQLite::Statement c(t.db->sql(), "SELECT cursor FROM job_state WHERE job = 'test-purge'");
-    REQUIRE(c.executeStep());
-    CHECK(c.getColumn(0).getString() == "{}");  // the pass completed: no resume point left
+    mj::Statement c(*t.db, "SELECT cursor FROM job_state WHERE job = 'test-purge'");
+    REQUIRE(c.step());
+    CHECK(c.column(0).as_text() == "{}");  // the pass completed: no resume point left
 }
 
 namespace {
@@ -290,7 +291,7 @@ void slow_ms(sqlite3_context* c, int, sqlite3_value** argv) {
 }
 
 void add_slow_ms(mj::Db& db) {
-    REQUIRE(sqlite3_create_function(db.sql().getHandle(), "slow_ms", 1, SQLITE_UTF8, nullptr, slow_ms, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_create_function(mj::sqlite_handle(db).getHandle(), "slow_ms", 1, SQLITE_UTF8, nullptr, slow_ms, nullptr, nullptr) == SQLITE_OK);
 }
 
 // A condition that is true and costs `n` rows of a recursive CTE, evaluated per row (correlated).

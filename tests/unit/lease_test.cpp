@@ -39,7 +39,7 @@ TEST_CASE("Lease: one holder at a time, released only by its owner") {
     CHECK(h.pid == getpid());
     CHECK(t.take("job-b"));  // another job is independent
     // A stale handle with another owner token cannot release or renew our row.
-    t.db->sql().exec("UPDATE job_locks SET owner = 'someone-else' WHERE job = 'job-a'");
+    t.db->exec("UPDATE job_locks SET owner = 'someone-else' WHERE job = 'job-a'");
     a->release();
     CHECK(t.db->scalar("SELECT count(*) FROM job_locks WHERE job = 'job-a'") == 1);
     CHECK_FALSE(a->heartbeat(60));
@@ -47,7 +47,7 @@ TEST_CASE("Lease: one holder at a time, released only by its owner") {
 
 TEST_CASE("Lease: an expired lease is taken over") {
     TempDb t;
-    t.db->sql().exec("INSERT INTO job_locks(job, owner, host, pid, acquired_at, heartbeat_at, expires_at) "
+    t.db->exec("INSERT INTO job_locks(job, owner, host, pid, acquired_at, heartbeat_at, expires_at) "
                      "VALUES('j', 'other', 'elsewhere', 1, 0, 0, strftime('%s','now') - 1)");
     auto l = t.take("j");
     REQUIRE(l);
@@ -56,7 +56,7 @@ TEST_CASE("Lease: an expired lease is taken over") {
 
 TEST_CASE("Lease: a live lease of another host is honoured until it expires") {
     TempDb t;
-    t.db->sql().exec("INSERT INTO job_locks(job, owner, host, pid, acquired_at, heartbeat_at, expires_at) "
+    t.db->exec("INSERT INTO job_locks(job, owner, host, pid, acquired_at, heartbeat_at, expires_at) "
                      "VALUES('j', 'other', 'elsewhere', 1, 0, 0, strftime('%s','now') + 100)");
     CHECK_FALSE(t.take("j"));
     CHECK(mj::Lease::live_holder(*t.db, "j"));
@@ -68,7 +68,7 @@ TEST_CASE("Lease: a lease whose owner process died on this host is taken over at
     if (child == 0) _exit(0);
     int status = 0;
     waitpid(child, &status, 0);  // now a pid that does not exist
-    t.db->sql().exec("INSERT INTO job_locks(job, owner, host, pid, acquired_at, heartbeat_at, expires_at) VALUES('j', 'dead', '" +
+    t.db->exec("INSERT INTO job_locks(job, owner, host, pid, acquired_at, heartbeat_at, expires_at) VALUES('j', 'dead', '" +
                      mj::Lease::host() + "', " + std::to_string(child) + ", 0, 0, strftime('%s','now') + 100)");
     CHECK_FALSE(mj::Lease::live_holder(*t.db, "j"));
     CHECK(t.take("j"));
@@ -78,7 +78,7 @@ TEST_CASE("Lease: heartbeat extends the expiry") {
     TempDb t;
     auto l = t.take("j");
     REQUIRE(l);
-    t.db->sql().exec("UPDATE job_locks SET expires_at = 5");
+    t.db->exec("UPDATE job_locks SET expires_at = 5");
     CHECK(l->heartbeat(300));
     CHECK(t.db->scalar("SELECT expires_at FROM job_locks") >= mj::wall_now() + 299);
 }
@@ -89,14 +89,14 @@ TEST_CASE("LeaseWriteCheck: once the lease row is gone or someone else's, the ru
     REQUIRE(l);
     {
         mj::LeaseWriteCheck check(*t.db, &*l);
-        t.db->write([&] { t.db->sql().exec("INSERT INTO users(email) VALUES('a@x')"); });
+        t.db->write([&] { t.db->exec("INSERT INTO users(email) VALUES('a@x')"); });
         CHECK(t.db->scalar("SELECT count(*) FROM users") == 1);
-        SECTION("unlock --force deletes the row") { t.db->sql().exec("DELETE FROM job_locks WHERE job = 'j'"); }
-        SECTION("another process took it over") { t.db->sql().exec("UPDATE job_locks SET owner = 'other' WHERE job = 'j'"); }
+        SECTION("unlock --force deletes the row") { t.db->exec("DELETE FROM job_locks WHERE job = 'j'"); }
+        SECTION("another process took it over") { t.db->exec("UPDATE job_locks SET owner = 'other' WHERE job = 'j'"); }
         bool ran = false;
         CHECK_THROWS_AS(t.db->write([&] {
             ran = true;
-            t.db->sql().exec("INSERT INTO users(email) VALUES('b@x')");
+            t.db->exec("INSERT INTO users(email) VALUES('b@x')");
         }), mj::LeaseLost);
         CHECK_FALSE(ran);  // checked before the body: no work under a lost lease
         CHECK(t.db->scalar("SELECT count(*) FROM users") == 1);
@@ -109,7 +109,7 @@ TEST_CASE("LeaseWriteCheck: once the lease row is gone or someone else's, the ru
         }
     }
     // Outside the job (the runner records the run) writes work again.
-    t.db->write([&] { t.db->sql().exec("INSERT INTO users(email) VALUES('c@x')"); });
+    t.db->write([&] { t.db->exec("INSERT INTO users(email) VALUES('c@x')"); });
     CHECK(t.db->scalar("SELECT count(*) FROM users") == 2);
 }
 
@@ -117,12 +117,12 @@ TEST_CASE("LeaseWriteCheck: an expired lease nobody took over is still ours; no 
     TempDb t;
     auto l = t.take("j");
     REQUIRE(l);
-    t.db->sql().exec("UPDATE job_locks SET expires_at = 5");
+    t.db->exec("UPDATE job_locks SET expires_at = 5");
     {
         mj::LeaseWriteCheck check(*t.db, &*l);
         CHECK_NOTHROW(t.db->write([] {}));
     }
     mj::LeaseWriteCheck none(*t.db, nullptr);
-    t.db->sql().exec("DELETE FROM job_locks");
+    t.db->exec("DELETE FROM job_locks");
     CHECK_NOTHROW(t.db->write([] {}));
 }

@@ -48,7 +48,7 @@ TEST_CASE("migration 2 upgrades a version-1 database with notices in it", "[migr
     CHECK(db->scalar("SELECT attempts FROM notification_outbox WHERE dedupe_key = 'k1' AND status = 'queued' "
                      "AND subject = 'queued one' AND next_attempt_at = 1700000100") == 2);
     CHECK(db->scalar("SELECT sent_at FROM notification_outbox WHERE dedupe_key = 'k2' AND status = 'sent'") == 1700000050);
-    db->sql().exec("UPDATE notification_outbox SET message_id = '<1.ab@example.net>' WHERE dedupe_key = 'k1'");
+    db->exec("UPDATE notification_outbox SET message_id = '<1.ab@example.net>' WHERE dedupe_key = 'k1'");
     CHECK(db->scalar("SELECT count(*) FROM notification_outbox WHERE message_id = '<1.ab@example.net>'") == 1);
     CHECK(db->migrate() == 0);  // applied once
 }

@@ -12,7 +12,7 @@ namespace {
 
 struct Setup {
     std::string dir, ini;
-    SQLite::Database schema{":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+    std::unique_ptr<mj::Db> schema = mj::Db::open_scratch();
     mj::Config config;
     std::vector<mj::ConfigProblem> load_problems;
 
@@ -25,14 +25,14 @@ struct Setup {
         o.file = ini;
         o.jobs = mj::job_defaults();
         config = mj::Config::load(o, &load_problems);
-        schema.exec("CREATE TABLE app_events(id INTEGER PRIMARY KEY, kind TEXT, created_at INTEGER)");
-        schema.exec("CREATE INDEX app_events_created_at ON app_events(created_at)");
-        schema.exec("CREATE TABLE app_pairs(a INTEGER, b INTEGER, at INTEGER, PRIMARY KEY(a, b)) WITHOUT ROWID");
-        schema.exec("CREATE VIEW app_view AS SELECT * FROM app_events");
-        schema.exec("CREATE TABLE job_locks(job TEXT PRIMARY KEY, expires_at INTEGER)");
+        schema->exec("CREATE TABLE app_events(id INTEGER PRIMARY KEY, kind TEXT, created_at INTEGER)");
+        schema->exec("CREATE INDEX app_events_created_at ON app_events(created_at)");
+        schema->exec("CREATE TABLE app_pairs(a INTEGER, b INTEGER, at INTEGER, PRIMARY KEY(a, b)) WITHOUT ROWID");
+        schema->exec("CREATE VIEW app_view AS SELECT * FROM app_events");
+        schema->exec("CREATE TABLE job_locks(job TEXT PRIMARY KEY, expires_at INTEGER)");
     }
     ~Setup() { std::system(("rm -rf " + dir).c_str()); }
-    std::vector<mj::ConfigProblem> check() { return mj::check_operator_policies(schema, config); }
+    std::vector<mj::ConfigProblem> check() { return mj::check_operator_policies(*schema, config); }
 };
 
 }  // namespace
@@ -121,7 +121,7 @@ TEST_CASE("check_operator_policies: every problem with its file:line") {
 
 TEST_CASE("check_operator_policies: text dates in an indexed time column are refused") {
     Setup s("[retention.events]\ntable = app_events\ntime_column = created_at\nolder_than = 30d\n");
-    s.schema.exec("INSERT INTO app_events(kind, created_at) VALUES ('a', 1700000000), ('b', '2024-01-01 00:00:00')");
+    s.schema->exec("INSERT INTO app_events(kind, created_at) VALUES ('a', 1700000000), ('b', '2024-01-01 00:00:00')");
     auto problems = s.check();
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].where == s.ini + ":3");

@@ -19,7 +19,7 @@ struct TempDb {
         char tmpl[] = "/tmp/mj-purge-connection-test.XXXXXX";
         dir = mkdtemp(tmpl);
         db = mj::Db::open(dir + "/t.db", 5000, mj::Db::Migrate::no);
-        db->sql().exec("CREATE TABLE t(x BLOB)");
+        db->exec("CREATE TABLE t(x BLOB)");
     }
     ~TempDb() {
         db.reset();
@@ -29,7 +29,7 @@ struct TempDb {
     // One purge-like batch of about `pages` pages, through PurgeConnection::write as the engine's.
     void batch(mj::PurgeConnection& c, int pages) {
         c.write(*db, [&] {
-            db->sql().exec("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < " +
+            db->exec("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < " +
                            std::to_string(pages) + ") INSERT INTO t SELECT randomblob(4000) FROM c");
         });
     }
@@ -39,10 +39,10 @@ struct TempDb {
 
 TEST_CASE("PurgeConnection restores the connection's settings when the purge ends") {
     TempDb t;
-    t.db->sql().exec("PRAGMA secure_delete = ON");
+    t.db->exec("PRAGMA secure_delete = ON");
     const int64_t cache = t.q("PRAGMA cache_size");
     {
-        mj::PurgeConnection c(t.db->sql());
+        mj::PurgeConnection c(*t.db);
         CHECK(t.q("PRAGMA secure_delete") == 2);  // FAST
         CHECK(t.q("PRAGMA cache_size") == -16384);
     }
@@ -71,7 +71,7 @@ TEST_CASE("writer_gap_us: long enough for the next poll of any writer that arriv
 
 TEST_CASE("PurgeConnection leaves the write lock free after each batch, as long as the batch needs") {
     TempDb t;
-    mj::PurgeConnection c(t.db->sql());
+    mj::PurgeConnection c(*t.db);
     using Clock = std::chrono::steady_clock;
     auto waited = [&](int64_t txn_us) {
         c.after_batch(txn_us);
@@ -90,8 +90,8 @@ TEST_CASE("PurgeConnection leaves the write lock free after each batch, as long 
 
 TEST_CASE("The writers' gap follows a batch of the previous PurgeConnection too (the policy before)") {
     TempDb t;
-    { mj::PurgeConnection stopped(t.db->sql()); stopped.after_batch(250000); }  // held 250 ms: 100 ms
-    mj::PurgeConnection next(t.db->sql());
+    { mj::PurgeConnection stopped(*t.db); stopped.after_batch(250000); }  // held 250 ms: 100 ms
+    mj::PurgeConnection next(*t.db);
     const auto t0 = std::chrono::steady_clock::now();
     next.before_batch();
     CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(95));
@@ -101,12 +101,12 @@ TEST_CASE("PurgeConnection keeps the WAL under its bound") {
     TempDb t;
     auto write = [&](int pages) {
         t.db->write([&] {
-            t.db->sql().exec("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < " +
+            t.db->exec("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < " +
                              std::to_string(pages) + ") INSERT INTO t SELECT randomblob(4000) FROM c");
         });
     };
     SECTION("past the bound, after_batch() returns with the WAL copied: the next write starts it over") {
-        mj::PurgeConnection c(t.db->sql(), 550);
+        mj::PurgeConnection c(*t.db, 550);
         write(600);  // past half the automatic checkpoint's mark too
         REQUIRE(c.wal_frames() >= 600);
         c.after_batch(t.db->last_txn_us());
@@ -115,7 +115,7 @@ TEST_CASE("PurgeConnection keeps the WAL under its bound") {
         CHECK(c.wal_frames() <= 10);  // not 600 more
     }
     SECTION("under it, many batches stay under it too") {
-        mj::PurgeConnection c(t.db->sql(), 600);
+        mj::PurgeConnection c(*t.db, 600);
         int most = 0;
         for (int i = 0; i < 12; ++i) {
             t.batch(c, 200);
@@ -128,13 +128,13 @@ TEST_CASE("PurgeConnection keeps the WAL under its bound") {
 TEST_CASE("PurgeConnection leaves the WAL copied when the purge ends") {
     TempDb t;
     {
-        mj::PurgeConnection c(t.db->sql());
+        mj::PurgeConnection c(*t.db);
         for (int i = 0; i < 3; ++i) t.batch(c, 600);
     }
-    t.db->write([&] { t.db->sql().exec("INSERT INTO t VALUES(1)"); });
-    SQLite::Statement st(t.db->sql(), "PRAGMA wal_checkpoint");  // busy, WAL pages, copied
-    REQUIRE(st.executeStep());
-    CHECK(st.getColumn(0).getInt64() == 0);
-    CHECK(st.getColumn(1).getInt64() <= 10);  // that write started the WAL over
+    t.db->write([&] { t.db->exec("INSERT INTO t VALUES(1)"); });
+    mj::Statement st(*t.db, "PRAGMA wal_checkpoint");  // busy, WAL pages, copied
+    REQUIRE(st.step());
+    CHECK(st.column(0).as_int64() == 0);
+    CHECK(st.column(1).as_int64() <= 10);  // that write started the WAL over
     CHECK(t.q("SELECT count(*) FROM t") == 3 * 600 + 1);
 }

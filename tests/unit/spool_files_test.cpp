@@ -26,7 +26,7 @@ struct Fixture {
         config = mj::Config::load(o, &problems);
         REQUIRE(problems.empty());
         db = mj::Db::open(dir + "/t.db", 5000);
-        db->sql().exec("CREATE TABLE t(id INTEGER PRIMARY KEY, spool_path TEXT)");
+        db->exec("CREATE TABLE t(id INTEGER PRIMARY KEY, spool_path TEXT)");
         std::system(("mkdir -p " + dir + "/spool").c_str());
     }
     ~Fixture() {
@@ -39,7 +39,7 @@ struct Fixture {
     // row `id` whose spool file `name` exists (relative to the spool folder)
     void row(int id, const std::string& name) {
         std::ofstream(dir + "/spool/" + name) << "message";
-        db->sql().exec("INSERT INTO t(id, spool_path) VALUES(" + std::to_string(id) + ", '" + name + "')");
+        db->exec("INSERT INTO t(id, spool_path) VALUES(" + std::to_string(id) + ", '" + name + "')");
     }
     bool exists(const std::string& name) { return access((dir + "/spool/" + name).c_str(), F_OK) == 0; }
 };
@@ -52,7 +52,7 @@ TEST_CASE("SpoolFiles, files go only after their batch committed") {
     f.row(1, "a.eml");
     f.row(2, "b.eml");
     f.row(3, "c.eml");
-    f.db->sql().exec("INSERT INTO t(id, spool_path) VALUES(4, NULL)");
+    f.db->exec("INSERT INTO t(id, spool_path) VALUES(4, NULL)");
     mj::SpoolFiles spool(ctx, f.dir + "/spool");
 
     SECTION("collect remembers; the next collect (next batch) removes the previous batch's files") {
@@ -77,7 +77,7 @@ TEST_CASE("SpoolFiles, files go only after their batch committed") {
     SECTION("a file already gone is fine; a path leaving the folder is refused") {
         unlink((f.dir + "/spool/a.eml").c_str());
         std::ofstream(f.dir + "/outside.eml") << "x";
-        f.db->sql().exec("INSERT INTO t(id, spool_path) VALUES(5, '../outside.eml')");
+        f.db->exec("INSERT INTO t(id, spool_path) VALUES(5, '../outside.eml')");
         spool.collect("t", {1, 5});
         spool.remove_committed();
         CHECK(access((f.dir + "/outside.eml").c_str(), F_OK) == 0);
@@ -96,7 +96,7 @@ TEST_CASE("SpoolFiles, files go only after their batch committed") {
     SECTION("an absolute path is deleted only inside the spool folder") {
         std::ofstream(f.dir + "/jobs-copy.ini") << "x";
         std::ofstream(f.dir + "/spool/abs.eml") << "x";
-        f.db->sql().exec("INSERT INTO t(id, spool_path) VALUES(6, '" + f.dir + "/jobs-copy.ini'), (8, '" + f.dir +
+        f.db->exec("INSERT INTO t(id, spool_path) VALUES(6, '" + f.dir + "/jobs-copy.ini'), (8, '" + f.dir +
                          "/spool/abs.eml')");
         spool.collect("t", {6, 8});
         spool.remove_committed();
@@ -109,7 +109,7 @@ TEST_CASE("SpoolFiles, files go only after their batch committed") {
         std::ofstream(f.dir + "/elsewhere/victim.eml") << "x";
         std::ofstream(f.dir + "/target.eml") << "x";
         std::system(("ln -s " + f.dir + "/target.eml " + f.dir + "/spool/link.eml").c_str());
-        f.db->sql().exec("INSERT INTO t(id, spool_path) VALUES(9, 'sub/victim.eml'), (10, 'link.eml')");
+        f.db->exec("INSERT INTO t(id, spool_path) VALUES(9, 'sub/victim.eml'), (10, 'link.eml')");
         spool.collect("t", {9, 10});
         spool.remove_committed();
         CHECK(access((f.dir + "/elsewhere/victim.eml").c_str(), F_OK) == 0);
@@ -118,7 +118,7 @@ TEST_CASE("SpoolFiles, files go only after their batch committed") {
     }
     SECTION("no spool folder configured: nothing is deleted, absolute paths neither") {
         std::ofstream(f.dir + "/abs.eml") << "x";
-        f.db->sql().exec("INSERT INTO t(id, spool_path) VALUES(6, '" + f.dir + "/abs.eml')");
+        f.db->exec("INSERT INTO t(id, spool_path) VALUES(6, '" + f.dir + "/abs.eml')");
         mj::SpoolFiles no_dir(ctx, "");
         no_dir.collect("t", {6});
         no_dir.remove_committed();

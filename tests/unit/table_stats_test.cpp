@@ -19,12 +19,12 @@ TEST_CASE("table_stats: rows, time column, oldest row, sizes of an operator's ta
     std::string dir = mkdtemp(tmpl);
     {
         auto db = mj::Db::open(dir + "/t.db", 1000);
-        db->sql().exec("CREATE TABLE app_events (id INTEGER PRIMARY KEY, happened_at INTEGER, seen_at INTEGER)");
-        db->sql().exec("CREATE INDEX app_events_happened ON app_events(happened_at)");
-        db->sql().exec("INSERT INTO app_events(happened_at, seen_at) VALUES (1795000000, 1), (1700000000, 2)");
-        db->sql().exec("CREATE TABLE \"odd\"\"name\" (x TEXT)");  // quoting survives
-        db->sql().exec("CREATE TABLE app_text_dates (created_at TEXT)");
-        db->sql().exec("INSERT INTO app_text_dates VALUES ('2024-01-02 03:04:05')");
+        db->exec("CREATE TABLE app_events (id INTEGER PRIMARY KEY, happened_at INTEGER, seen_at INTEGER)");
+        db->exec("CREATE INDEX app_events_happened ON app_events(happened_at)");
+        db->exec("INSERT INTO app_events(happened_at, seen_at) VALUES (1795000000, 1), (1700000000, 2)");
+        db->exec("CREATE TABLE \"odd\"\"name\" (x TEXT)");  // quoting survives
+        db->exec("CREATE TABLE app_text_dates (created_at TEXT)");
+        db->exec("INSERT INTO app_text_dates VALUES ('2024-01-02 03:04:05')");
 
         auto s = mj::table_stats(*db, true);
         auto ev = table_of(s, "app_events");

@@ -15,7 +15,7 @@ struct TwoConnections {
         dir = mkdtemp(tmpl);
         a = mj::Db::open(dir + "/t.db", 1000);
         b = mj::Db::open(dir + "/t.db", 1000);
-        a->sql().exec(
+        a->exec(
             "INSERT INTO users(id, email) VALUES(1, 'u@example.com');"
             "INSERT INTO webhooks(id, user_id, url, secret) VALUES(1, 1, 'http://127.0.0.1:1/h', 'k');"
             "INSERT INTO delivery_log(id, user_id, webhook_id, webhook_url, payload_hash, payload, status, next_retry_at, created_at) VALUES"
