@@ -1,14 +1,24 @@
 #include "delivery/claim.h"
 
+#include "core/user_data.h"
+
 namespace mj {
+namespace {
+
+// " AND NOT <the row's user is inactive>" for the rows of q.table (referred to by its name).
+std::string user_active_condition(const QueueSpec& q) {
+    return " AND NOT " + row_user_inactive_sql(q.table, q.table);
+}
+
+}  // namespace
 
 std::vector<int64_t> claimable(Db& db, const QueueSpec& q, int64_t now, int64_t limit) {
     // Two index ranges of (status, due): expired claims are few; waiting rows come in due order.
-    std::string t = q.table, w = q.working, p = q.waiting, d = q.due;
+    std::string t = q.table, w = q.working, p = q.waiting, d = q.due, active = user_active_condition(q);
     Statement s(db,
-                "SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + w + "' AND claim_expires_at < ?1 LIMIT ?2) "
-                "UNION ALL SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + p + "' AND " + d +
-                " <= ?1 ORDER BY " + d + ", id LIMIT ?2) LIMIT ?2");
+                "SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + w + "' AND claim_expires_at < ?1" + active +
+                " LIMIT ?2) UNION ALL SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + p + "' AND " + d +
+                " <= ?1" + active + " ORDER BY " + d + ", id LIMIT ?2) LIMIT ?2");
     s.bind(1, now);
     s.bind(2, limit);
     std::vector<int64_t> ids;
@@ -16,10 +26,20 @@ std::vector<int64_t> claimable(Db& db, const QueueSpec& q, int64_t now, int64_t 
     return ids;
 }
 
+int64_t count_waiting_user_inactive(Db& db, const QueueSpec& q, int64_t now, bool abandoned) {
+    // Two counts over the same index ranges as claimable(), so the count stays index-backed.
+    std::string t = q.table, w = q.working, p = q.waiting, d = q.due, inactive = row_user_inactive_sql(q.table, q.table);
+    std::string sql = "SELECT (SELECT count(*) FROM " + t + " WHERE status = '" + p + "' AND " + d + " <= ?1 AND " + inactive + ")";
+    if (abandoned)
+        sql += " + (SELECT count(*) FROM " + t + " WHERE status = '" + w + "' AND claim_expires_at < ?1 AND " + inactive + ")";
+    return db.scalar(sql, now);
+}
+
 bool claim_row(Db& db, const QueueSpec& q, int64_t id, const std::string& owner, int64_t now, int64_t ttl) {
     std::string t = q.table, w = q.working, p = q.waiting, d = q.due;
     Statement s(db, "UPDATE " + t + " SET status = '" + w + "', claimed_by = ?1, claim_expires_at = ?2 WHERE id = ?3 AND "
-                    "((status = '" + p + "' AND " + d + " <= ?4) OR (status = '" + w + "' AND claim_expires_at < ?4))");
+                    "((status = '" + p + "' AND " + d + " <= ?4) OR (status = '" + w + "' AND claim_expires_at < ?4))" +
+                    user_active_condition(q));
     s.bind(1, owner);
     s.bind(2, now + ttl);
     s.bind(3, id);

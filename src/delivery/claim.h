@@ -8,6 +8,15 @@
 // needs a crash between the remote accept and the local commit (at-least-once).
 //
 // The table must have: id, status, claimed_by, claim_expires_at and the due column.
+//
+// Access revocation (BJ-18, issue 14): a row whose user is soft-deleted (users.deleted_at set) or
+// not active (status 'suspended' or 'deleted') is never claimable, not even after its claim
+// expired. It waits: not claimed, not attempted, attempts and due time unchanged, so it goes out
+// on the first run after the application clears deleted_at / sets status back to 'active'. Whose
+// a row is comes from the one list of what belongs to a user (core/user_data.h); the check is a
+// NOT EXISTS on users by primary key per candidate row of the (status, due) index range. A row
+// without a user (an operator notice) is always claimable. A user deleted after a row was claimed
+// does not stop that one send (the claim was taken while the account was active).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -28,6 +37,11 @@ struct QueueSpec {
 // Ids of up to `limit` rows that may be claimed at `now`: abandoned claims first, then waiting
 // rows in due order. Read-only; inside a write transaction the answer holds until its commit.
 std::vector<int64_t> claimable(Db& db, const QueueSpec& q, int64_t now, int64_t limit);
+
+// Rows that would be claimable at `now` but wait because their user is soft-deleted or not active
+// (history: waiting_user_inactive). With `abandoned` false, only rows in the waiting status (a
+// queue described by two specs counts the shared abandoned claims once).
+int64_t count_waiting_user_inactive(Db& db, const QueueSpec& q, int64_t now, bool abandoned = true);
 
 // Inside a write transaction: claims row `id` if it is still claimable; false otherwise.
 bool claim_row(Db& db, const QueueSpec& q, int64_t id, const std::string& owner, int64_t now, int64_t ttl);

@@ -30,6 +30,11 @@ int64_t count_due_deliveries(Db& db, int64_t now) {
     return static_cast<int64_t>(due_deliveries(db, now, std::numeric_limits<int>::max()).size());
 }
 
+int64_t count_waiting_user_inactive_deliveries(Db& db, int64_t now) {
+    // The abandoned claims ('delivering', expired) are the same rows for both specs: counted once.
+    return count_waiting_user_inactive(db, kPending, now, true) + count_waiting_user_inactive(db, kFailed, now, false);
+}
+
 std::optional<WebhookDelivery> claim_delivery(Db& db, int64_t id, const std::string& owner, int64_t now, int64_t claim_until) {
     std::optional<WebhookDelivery> out;
     db.write([&] {

@@ -30,6 +30,9 @@ struct WebhookDelivery {
 // Up to `limit` due ids, oldest first.
 std::vector<int64_t> due_deliveries(Db& db, int64_t now, int limit);
 int64_t count_due_deliveries(Db& db, int64_t now);
+// Due rows that wait because their user is soft-deleted or not active (claim.h): never returned
+// by due_deliveries, never claimed, until the account is active again.
+int64_t count_waiting_user_inactive_deliveries(Db& db, int64_t now);
 
 // Claims row `id` for `owner` until `claim_until` in one short transaction, if it is still due;
 // returns the row with its webhook's secret, or nullopt if someone else has it or it is no longer

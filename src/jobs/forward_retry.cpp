@@ -19,7 +19,9 @@
 // unknown outcome (it may have been delivered): it counts as an attempt and the retry sends the
 // same bytes, so the original Message-ID lets the receiver drop a copy (issue 12.1). A send starts
 // only when [mail] timeout fits in the run's remaining budget. Dry-run lists what would be sent
-// and claims nothing.
+// and claims nothing. The mail of a user who is soft-deleted (deleted_at set) or not active waits,
+// unclaimed and unattempted, until the account is active again (BJ-18; claim.h); counts:
+// waiting_user_inactive.
 #include "jobs/forward_retry.h"
 
 #include <fcntl.h>
@@ -339,6 +341,8 @@ struct Run {
 Outcome forward_retry(JobContext& ctx) {
     Run run(ctx);
     run.schedule = parse_retry_schedule(ctx.config.list(ctx.section(), "retry_schedule"), "[job.forward-retry] retry_schedule");
+    // Mail of soft-deleted or suspended users waits (BJ-18, claim.h); counted the same in a dry run.
+    ctx.counts.add("waiting_user_inactive", count_waiting_user_inactive(ctx.db, kQueue, ctx.now));
     if (ctx.dry_run) return run.dry_run();
     run.owner = ctx.lease ? ctx.lease->owner() : Lease::make_owner_token();
     run.spool_dir = ctx.config.path(ctx.section(), "spool_dir");

@@ -22,6 +22,10 @@
 //
 // Budget: a send starts only when [mail] timeout fits in the run's remaining time.
 //
+// Access revocation (BJ-18): a notice to a user who is soft-deleted (deleted_at set) or not active
+// waits, unclaimed, unattempted, outside the hourly cap, until the account is active again
+// (claim.h); counts: waiting_user_inactive. Operator mail (user_id NULL) always goes.
+//
 // Digest (digest = true): the due notices of one user from one persona are folded into one
 // e-mail: a new row of kind 'digest' is claimed in their place and they become 'digested' with
 // digest_id pointing at it, in the same claim transaction. A digest holds only as many notices as
@@ -404,6 +408,8 @@ Outcome notification_delivery(JobContext& ctx) {
     run.schedule = parse_retry_schedule(ctx.config.list(ctx.section(), "retry_schedule"), "[job.notification-delivery] retry_schedule");
     run.cap = ctx.cfg_int("hourly_cap");
     run.digest = ctx.cfg_bool("digest");
+    // Notices to soft-deleted or suspended users wait (BJ-18, claim.h); counted the same in a dry run.
+    ctx.counts.add("waiting_user_inactive", count_waiting_user_inactive(ctx.db, kQueue, ctx.now));
     if (ctx.dry_run) return run.dry_run();
     run.owner = ctx.lease ? ctx.lease->owner() : Lease::make_owner_token();
     run.transport = MailTransport::from_config(ctx.config);

@@ -11,6 +11,8 @@
 // have delivered. A timeout after the POST went out is an unknown outcome; the retry carries the
 // same X-Mailjobs-Delivery id, so the receiver can drop the copy.
 // Dry-run counts the due rows and sends nothing.
+// A delivery of a user who is soft-deleted (deleted_at set) or not active waits, unclaimed and
+// unattempted, until the account is active again (BJ-18; claim.h); counts: waiting_user_inactive.
 #include "jobs/webhook_retry.h"
 
 #include <algorithm>
@@ -157,6 +159,8 @@ Outcome webhook_retry(JobContext& ctx) {
     run.http = http_request_from_config(ctx.config);
     run.http.allow_private_addresses = ctx.config.boolean("http", "allow_private_addresses");  // user-chosen URLs
     run.owner = ctx.lease ? ctx.lease->owner() : Lease::make_owner_token();
+    // Deliveries of soft-deleted or suspended users wait (BJ-18, claim.h); counted the same in a dry run.
+    ctx.counts.add("waiting_user_inactive", count_waiting_user_inactive_deliveries(ctx.db, ctx.now));
     if (ctx.dry_run) {
         int64_t due = count_due_deliveries(ctx.db, ctx.now);
         ctx.counts.examined = due;

@@ -54,3 +54,27 @@ TEST_CASE("claim_row: one owner wins, a live claim is respected, release gives r
     t.b->write([&] { taken = mj::claim_row(*t.b, kOutbox, 4, "B", 200, 60); });  // the dead owner's expired claim
     CHECK(taken);
 }
+
+TEST_CASE("claimable / claim_row: rows of a soft-deleted or suspended user wait, and are counted", "[claim]") {
+    TwoConnections t;
+    t.a->exec("INSERT INTO users(id, email) VALUES (7, 'u7@example.com');"
+              "UPDATE notification_outbox SET user_id = 7 WHERE id IN (2, 4);");
+    CHECK(mj::claimable(*t.a, kOutbox, 150, 10) == std::vector<int64_t>{4, 2, 1});
+    CHECK(mj::count_waiting_user_inactive(*t.a, kOutbox, 150) == 0);
+    for (const char* revoke : {"UPDATE users SET status = 'deleted', deleted_at = 1 WHERE id = 7",
+                               "UPDATE users SET status = 'active', deleted_at = 1 WHERE id = 7",
+                               "UPDATE users SET status = 'suspended', deleted_at = NULL WHERE id = 7"}) {
+        INFO(revoke);
+        t.a->exec(revoke);
+        CHECK(mj::claimable(*t.a, kOutbox, 150, 10) == std::vector<int64_t>{1});  // the abandoned claim (4) too
+        CHECK(mj::count_waiting_user_inactive(*t.a, kOutbox, 150) == 2);
+        CHECK(mj::count_waiting_user_inactive(*t.a, kOutbox, 150, false) == 1);
+        t.a->write([&] {
+            CHECK_FALSE(mj::claim_row(*t.a, kOutbox, 2, "me", 150, 60));
+            CHECK_FALSE(mj::claim_row(*t.a, kOutbox, 4, "me", 150, 60));
+        });
+    }
+    t.a->exec("UPDATE users SET status = 'active', deleted_at = NULL WHERE id = 7");  // undo
+    CHECK(mj::claimable(*t.a, kOutbox, 150, 10) == std::vector<int64_t>{4, 2, 1});
+    t.a->write([&] { CHECK(mj::claim_row(*t.a, kOutbox, 2, "me", 150, 60)); });
+}
