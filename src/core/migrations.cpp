@@ -626,6 +626,9 @@ const std::vector<Migration>& migrations() {
         // unknown outcome (timeout after the message was handed over) carries the same one.
         {2, "notification_outbox.message_id",
          "ALTER TABLE notification_outbox ADD COLUMN message_id TEXT;"},  // "<...@domain>", NULL until first claimed
+        // Issue 14 (BJ-18): account-deletion's resumable cursor, the step of core/user_data's list a
+        // running deletion is at ("aliases", "job_attempts/failed_emails"); NULL once done.
+        {3, "account_deletions.at_table", "ALTER TABLE account_deletions ADD COLUMN at_table TEXT;"},
     };
     return list;
 }
