@@ -33,6 +33,8 @@ const std::vector<KeyDef>& config_keys() {
 
         // [job.account-deletion] (BJ-18, issue 14)
         {"job.account-deletion", "grace", T::duration, "3d", "purge an account this long after users.deleted_at (the application can undo until then); 0 = at the next run", nullptr, 0, 36500LL * 86400},
+        {"job.account-deletion", "tombstone_secret_file", T::path, "", "file holding the secret of alias tombstones (HMAC-SHA256 of each deleted alias address); empty = no tombstones"},
+        {"job.account-deletion", "tombstone_key_id", T::string, "1", "key id stored beside each tombstone; give a new secret a new id"},
         {"job.account-deletion", "spool_dir", T::path, "", "folder of relative spool_path values of the user's held mail; empty = [job.forward-retry] spool_dir"},
 
         // [job.session-cleanup] (BJ-19)

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/user_data.h"
+#include "jobs/alias_tombstones.h"
 #include "jobs/spool_files.h"
 #include "retention/batch_sizer.h"
 #include "retention/purge_connection.h"
@@ -96,7 +97,7 @@ std::string spool_dir_of(JobContext& ctx) {
 }
 
 // Dry-run: what a run would do for this user from step `from` on, read only.
-void count_dry(JobContext& ctx, const std::string& spool_dir, int64_t user_id, size_t from, bool fresh) {
+void count_dry(JobContext& ctx, const TombstoneKey& key, const std::string& spool_dir, int64_t user_id, size_t from, bool fresh) {
     if (fresh) {
         count_into(ctx, waiting_counts(ctx.db, user_id));
         ctx.counts.add("deletion_notices", ctx.db.scalar("SELECT count(*) FROM users WHERE id = ? AND email <> '' AND "
@@ -111,6 +112,15 @@ void count_dry(JobContext& ctx, const std::string& spool_dir, int64_t user_id, s
         if (e.fate == UserRowFate::anonymised) sql += std::string(" AND ") + e.table + "." + e.via_column + " IS NOT NULL";
         int64_t n = ctx.db.scalar(sql, user_id);
         ctx.counts.add(count_name(e), n);
+        if (key.enabled && std::string(e.table) == "aliases") {
+            // The tombstones a run would add (one per address not tombstoned under this key yet).
+            Statement a = ctx.db.query(rows_sql(e, "aliases.address"), user_id);
+            int64_t added = 0;
+            while (a.step())
+                added += ctx.db.scalar("SELECT count(*) = 0 FROM alias_tombstones WHERE address_hmac = ? AND key_id = ?",
+                                       alias_tombstone_hash(key.secret, a.column(0).as_text()), key.key_id);
+            ctx.counts.add("alias_tombstones", added);
+        }
         if (!spool_dir.empty() && !e.file_columns.empty() && std::string(e.file_columns[0]) == "spool_path") {
             // The files a run would remove: those that exist inside the spool folder.
             Statement f = ctx.db.query(rows_sql(e, std::string(e.table) + ".spool_path") + " AND spool_path IS NOT NULL", user_id);
@@ -205,7 +215,8 @@ void finish(JobContext& ctx, Deletion& d) {
 }
 
 // Walks the list from d.step; false when stopped (budget, signal, lease) before the end.
-bool purge_rows(JobContext& ctx, Deletion& d, SpoolFiles& spool, BatchSizer& sizer, PurgeConnection& connection) {
+bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFiles& spool, BatchSizer& sizer,
+                PurgeConnection& connection) {
     while (d.step < steps().size()) {
         const auto& e = steps()[d.step];
         if (std::string(e.table) == "users") {
@@ -219,7 +230,7 @@ bool purge_rows(JobContext& ctx, Deletion& d, SpoolFiles& spool, BatchSizer& siz
         }
         const bool has_files = !e.file_columns.empty() && std::string(e.file_columns[0]) == "spool_path";
         const int64_t limit = sizer.size();
-        int64_t changed = 0;
+        int64_t changed = 0, tombstones = 0;
         size_t next_step = d.step;
         nlohmann::json counts;
         try {
@@ -227,11 +238,11 @@ bool purge_rows(JobContext& ctx, Deletion& d, SpoolFiles& spool, BatchSizer& siz
             // their own thread (purge_connection.h).
             connection.write(ctx.db, [&] {
                 counts = d.counts;
-                const std::string key = without_rowid_key(ctx.db, e.table);
-                if (!key.empty()) {
+                const std::string pk_columns = without_rowid_key(ctx.db, e.table);
+                if (!pk_columns.empty()) {
                     // No rowid (alias_destinations): a batch by primary key; no files in such tables.
-                    Statement del = ctx.db.query(std::string("DELETE FROM ") + e.table + " WHERE (" + key + ") IN (" +
-                                                     rows_sql(e, key) + " LIMIT " + std::to_string(limit) + ")",
+                    Statement del = ctx.db.query(std::string("DELETE FROM ") + e.table + " WHERE (" + pk_columns + ") IN (" +
+                                                     rows_sql(e, pk_columns) + " LIMIT " + std::to_string(limit) + ")",
                                                  d.user_id);
                     del.step();
                     changed = ctx.db.scalar("SELECT changes()");
@@ -247,6 +258,10 @@ bool purge_rows(JobContext& ctx, Deletion& d, SpoolFiles& spool, BatchSizer& siz
                 if (static_cast<int64_t>(ids.size()) < limit) next_step = d.step + 1;
                 if (!ids.empty()) {
                     if (has_files) spool.collect(e.table, ids);
+                    if (std::string(e.table) == "aliases") {
+                        tombstones = write_alias_tombstones(ctx.db, key, ids, ctx.now);
+                        add_count(counts, "alias_tombstones", tombstones);
+                    }
                     const std::string target = rowid_target(ids);
                     if (e.fate == UserRowFate::anonymised)
                         changed = ctx.db.exec(std::string("UPDATE ") + e.table + " SET " + e.via_column + " = NULL WHERE " + target);
@@ -273,6 +288,7 @@ bool purge_rows(JobContext& ctx, Deletion& d, SpoolFiles& spool, BatchSizer& siz
         d.counts = counts;
         d.step = next_step;
         ctx.counts.add(count_name(e), changed);
+        ctx.counts.add("alias_tombstones", tombstones);
         ctx.counts.changed += changed;
         if (has_files) spool.remove_committed();
     }
@@ -304,11 +320,12 @@ Outcome account_deletion(JobContext& ctx) {
         "(SELECT 1 FROM account_deletions a WHERE a.user_uuid = users.uuid) ORDER BY deleted_at, id";
 
     const std::string spool_dir = spool_dir_of(ctx);
+    const TombstoneKey key = tombstone_key(ctx);  // off when no secret file is configured
     if (ctx.dry_run) {
         Statement r = ctx.db.query("SELECT user_id, at_table FROM account_deletions WHERE status = 'running' ORDER BY id");
-        while (r.step()) count_dry(ctx, spool_dir, r.column(0).as_int64(), r.column(1).is_null() ? 0 : step_of(r.column(1).as_text()), false);
+        while (r.step()) count_dry(ctx, key, spool_dir, r.column(0).as_int64(), r.column(1).is_null() ? 0 : step_of(r.column(1).as_text()), false);
         Statement c = ctx.db.query(candidates, cutoff);
-        while (c.step()) count_dry(ctx, spool_dir, c.column(0).as_int64(), 0, true);
+        while (c.step()) count_dry(ctx, key, spool_dir, c.column(0).as_int64(), 0, true);
         return Outcome::done;
     }
 
@@ -326,7 +343,7 @@ Outcome account_deletion(JobContext& ctx) {
             if (!start(ctx, user_id, cutoff, fresh)) continue;  // undone meanwhile: looks again
             d = fresh;
         }
-        if (!purge_rows(ctx, *d, spool, sizer, connection)) return Outcome::more;
+        if (!purge_rows(ctx, key, *d, spool, sizer, connection)) return Outcome::more;
     }
 }
 

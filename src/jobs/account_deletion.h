@@ -20,6 +20,8 @@
 //   notice is ever queued for them.
 // - Spool files (the list's spool_path columns) are deleted after their batch committed, only
 //   inside spool_dir (jobs/spool_files.h).
+// - Tombstones (jobs/alias_tombstones.h): each deleted alias address is kept as an HMAC in
+//   alias_tombstones, in the batch that deletes the alias; off when no tombstone_secret_file is set.
 // - The last transaction deletes the users row, marks the deletion done (completed_at, run_id)
 //   and writes the `account.deleted` audit row (user_id NULL, target user:<uuid>, details: the
 //   account_deletions id only).

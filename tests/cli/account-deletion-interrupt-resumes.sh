@@ -6,11 +6,21 @@
 . "$(dirname "$0")/account-deletion.bash"
 init_db
 printf '[job.account-deletion]\nspool_dir = var/spool\n' >> jobs.ini
-add_account 1 20000
+add_account 1 5000
 add_account 2 100
 sql "UPDATE users SET status = 'deleted', deleted_at = $NOW - 5*86400 WHERE id = 1"
 cp -a var "$WORK/var0"
-expect_exit 0 mj run account-deletion --now $NOW --set job.account-deletion.batch_size=10
+# Runs until the job reports done: on a loaded machine one run may end at its time budget (exit 0,
+# outcome more) and the next one continues.
+run_to_end() {
+  local i
+  for i in $(seq 1 20); do
+    expect_exit 0 mj run account-deletion --now $NOW --set job.account-deletion.batch_size=10
+    [ "$(last_run account-deletion outcome)" != done ] || return 0
+  done
+  fail "no run finished the deletion"
+}
+run_to_end
 reference=$(db_state)
 progress="SELECT count(*) FROM message_logs"
 for sig in TERM KILL; do
@@ -26,11 +36,11 @@ for sig in TERM KILL; do
   else
     assert_eq "$RUN_RC" 137 "killed"
   fi
-  expect_exit 0 mj run account-deletion --now $NOW --set job.account-deletion.batch_size=10
-  if [ $sig = TERM ]; then
-    assert_eq "$(db_state)" "$reference" "$sig: same end state as one run"
-  else
-    # kill -9 between a commit and its unlinks may leave a spool file (never a row without its file)
-    assert_eq "$(db_state | head -n -1)" "$(head -n -1 <<<"$reference")" "$sig: same end state as one run"
-  fi
+  run_to_end
+  # kill -9 between a commit and its unlinks may leave a spool file (never a row without its file)
+  got=$(db_state)
+  [ $sig = TERM ] || got=$(head -n -1 <<<"$got")
+  want=$reference
+  [ $sig = TERM ] || want=$(head -n -1 <<<"$reference")
+  [ "$got" = "$want" ] || fail "$sig: not the end state of one run: $(diff <(echo "$want") <(echo "$got"))"
 done

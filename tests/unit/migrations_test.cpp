@@ -79,3 +79,26 @@ TEST_CASE("migration 3 upgrades a version-1 database with deletions in it", "[mi
     CHECK(db->scalar("SELECT count(*) FROM account_deletions WHERE at_table = 'aliases'") == 1);
     CHECK(db->migrate() == 0);
 }
+
+TEST_CASE("migration 4 adds alias_tombstones to a version-1 database with aliases in it", "[migrations]") {
+    TempDir t;
+    const std::string path = t.dir + "/v1.db";
+    REQUIRE(mj::migrations().size() >= 4);
+    REQUIRE(mj::migrations()[3].version == 4);
+    {
+        SQLite::Database v1(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        v1.exec("PRAGMA auto_vacuum = INCREMENTAL");
+        v1.exec(mj::migrations()[0].sql);
+        v1.exec("PRAGMA user_version = 1");
+        v1.exec("INSERT INTO users(id, email, created_at) VALUES(1, 'u@example.com', 1700000000)");
+        v1.exec("INSERT INTO aliases(id, user_id, address) VALUES(3, 1, 'a@x.example')");
+    }
+    auto db = mj::Db::open(path, 100);
+    CHECK(db->schema_version() == mj::Db::latest_version());
+    CHECK(db->scalar("SELECT count(*) FROM aliases WHERE id = 3 AND address = 'a@x.example'") == 1);
+    CHECK(db->scalar("SELECT count(*) FROM alias_tombstones") == 0);
+    db->exec("INSERT INTO alias_tombstones(address_hmac, key_id, created_at) VALUES('ab', '1', 1700000000)");
+    CHECK_THROWS(db->exec("INSERT INTO alias_tombstones(address_hmac, key_id, created_at) VALUES('ab', '1', 1700000001)"));
+    CHECK_THROWS(db->exec("INSERT INTO alias_tombstones(address_hmac, key_id, created_at) VALUES('cd', '1', '2025-01-01')"));
+    CHECK(db->migrate() == 0);
+}
