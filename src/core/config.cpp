@@ -322,6 +322,8 @@ std::string validate_type(const KeyDef& def, const std::string& text) {
             return "";
         }
         case KeyType::duration:
+            // A key whose range starts at 0 ([job.account-deletion] grace) takes "0" as "none".
+            if (text == "0" && def.min == 0) return "";
             if (parse_duration(text, &err)) return "";
             return err;
         case KeyType::durations: {

@@ -31,6 +31,12 @@ const std::vector<KeyDef>& config_keys() {
         {"job.*", "schedule", T::schedule, "", "when the job is due: 'every 6h', a 5-field cron expression, @hourly, @daily, 'off'"},
         {"job.*", "batch_size", T::integer, "1000", "rows per batch (one short write transaction per batch)", nullptr, 1, 1000000},
 
+        // [job.account-deletion] (BJ-18, issue 14)
+        {"job.account-deletion", "grace", T::duration, "3d", "purge an account this long after users.deleted_at (the application can undo until then); 0 = at the next run", nullptr, 0, 36500LL * 86400},
+        {"job.account-deletion", "tombstone_secret_file", T::path, "", "file holding the secret of alias tombstones (HMAC-SHA256 of each deleted alias address); empty = no tombstones"},
+        {"job.account-deletion", "tombstone_key_id", T::string, "1", "key id stored beside each tombstone; give a new secret a new id"},
+        {"job.account-deletion", "spool_dir", T::path, "", "folder of relative spool_path values of the user's held mail; empty = [job.forward-retry] spool_dir"},
+
         // [job.session-cleanup] (BJ-19)
         {"job.session-cleanup", "older_than", T::duration, "1d", "delete sessions this long after their absolute expiry"},
         {"job.session-cleanup", "idle_timeout", T::duration, "30d", "delete sessions not seen for this long"},

@@ -626,6 +626,18 @@ const std::vector<Migration>& migrations() {
         // unknown outcome (timeout after the message was handed over) carries the same one.
         {2, "notification_outbox.message_id",
          "ALTER TABLE notification_outbox ADD COLUMN message_id TEXT;"},  // "<...@domain>", NULL until first claimed
+        // Issue 14 (BJ-18): account-deletion's resumable cursor, the step of core/user_data's list a
+        // running deletion is at ("aliases", "job_attempts/failed_emails"); NULL once done.
+        {3, "account_deletions.at_table", "ALTER TABLE account_deletions ADD COLUMN at_table TEXT;"},
+        // Issue 14 (BJ-18): a deleted alias address as a keyed hash, so the application never hands
+        // it to someone else; no personal data (the HMAC needs the server secret). No foreign key.
+        {4, "alias_tombstones",
+         "CREATE TABLE alias_tombstones ("
+         " id INTEGER PRIMARY KEY,"
+         " address_hmac TEXT NOT NULL,"  // lowercase hex HMAC-SHA256(secret, lowercase(address))
+         " key_id TEXT NOT NULL,"        // which secret ([job.account-deletion] tombstone_key_id)
+         " created_at INTEGER NOT NULL CHECK(typeof(created_at) = 'integer' AND created_at BETWEEN 0 AND 99999999999),"
+         " UNIQUE (address_hmac, key_id));"},
     };
     return list;
 }

@@ -6,6 +6,7 @@
 #include "jobs/registry.h"
 
 #include "core/job_catalogue.h"
+#include "jobs/account_deletion.h"       // account lifecycle (issue 14)
 #include "jobs/address_expiry_jobs.h"    // retention jobs B
 #include "jobs/audit_log_cleanup.h"      // retention jobs B
 #include "jobs/auth_jobs.h"
@@ -45,6 +46,8 @@ void register_jobs() {
         {"message-log-cleanup", "fold message logs into daily stats, then purge them after 90 d (BJ-07)", "@daily", 15, {}, message_log_cleanup},
         {"header-snapshot-cleanup", "purge header snapshots by age and orphans (BJ-08)", "@daily", 14, {}, header_snapshot_cleanup},
         {"audit-log-cleanup", "purge audit logs after 365 d, critical after 7 y; optional archive (BJ-09)", "@daily", 10, {}, audit_log_cleanup},
+        // --- account lifecycle (issue 14) ---
+        {"account-deletion", "purge soft-deleted accounts after the grace, table by table in short batches, users last (BJ-18)", "@hourly", 35, {}, account_deletion, "account"},
         // --- delivery jobs (issue 5) ---
         {"forward-retry", "resend failed forwards 1h, 6h, 24h, 48h after the failure; then notify the user once (BJ-03)", "every 15m", 90, {}, forward_retry, "delivery"},
         {"notification-delivery", "send the notification outbox in batches under the hourly cap (BJ-21)", "every tick", 80, {}, notification_delivery, "delivery"},

@@ -52,3 +52,53 @@ TEST_CASE("migration 2 upgrades a version-1 database with notices in it", "[migr
     CHECK(db->scalar("SELECT count(*) FROM notification_outbox WHERE message_id = '<1.ab@example.net>'") == 1);
     CHECK(db->migrate() == 0);  // applied once
 }
+
+TEST_CASE("migration 3 upgrades a version-1 database with deletions in it", "[migrations]") {
+    TempDir t;
+    const std::string path = t.dir + "/v1.db";
+    REQUIRE(mj::migrations().size() >= 3);
+    REQUIRE(mj::migrations()[2].version == 3);
+    {
+        SQLite::Database v1(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        v1.exec("PRAGMA auto_vacuum = INCREMENTAL");
+        v1.exec(mj::migrations()[0].sql);
+        v1.exec("PRAGMA user_version = 1");
+        v1.exec("INSERT INTO users(id, email, created_at, deleted_at, status) VALUES(1, 'u@example.com', 1700000000, 1700000500, 'deleted')");
+        v1.exec("INSERT INTO account_deletions(user_id, user_uuid, requested_at, started_at, completed_at, status, counts, run_id) VALUES "
+                "(7, 'uuid-7', 1690000000, 1690000100, 1690000200, 'done', '{\"aliases\":3}', 12), "
+                "(8, 'uuid-8', 1690000000, 1690000300, NULL, 'running', '{}', NULL)");
+    }
+    auto db = mj::Db::open(path, 100);
+    CHECK(db->schema_version() == mj::Db::latest_version());
+    CHECK(db->scalar("SELECT count(*) FROM account_deletions WHERE at_table IS NULL") == 2);
+    CHECK(db->scalar("SELECT json_extract(counts, '$.aliases') FROM account_deletions WHERE user_uuid = 'uuid-7' "
+                     "AND status = 'done' AND completed_at = 1690000200 AND run_id = 12") == 3);
+    CHECK(db->scalar("SELECT started_at FROM account_deletions WHERE user_uuid = 'uuid-8' AND status = 'running'") == 1690000300);
+    CHECK(db->scalar("SELECT deleted_at FROM users WHERE id = 1") == 1700000500);
+    db->exec("UPDATE account_deletions SET at_table = 'aliases' WHERE user_uuid = 'uuid-8'");
+    CHECK(db->scalar("SELECT count(*) FROM account_deletions WHERE at_table = 'aliases'") == 1);
+    CHECK(db->migrate() == 0);
+}
+
+TEST_CASE("migration 4 adds alias_tombstones to a version-1 database with aliases in it", "[migrations]") {
+    TempDir t;
+    const std::string path = t.dir + "/v1.db";
+    REQUIRE(mj::migrations().size() >= 4);
+    REQUIRE(mj::migrations()[3].version == 4);
+    {
+        SQLite::Database v1(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        v1.exec("PRAGMA auto_vacuum = INCREMENTAL");
+        v1.exec(mj::migrations()[0].sql);
+        v1.exec("PRAGMA user_version = 1");
+        v1.exec("INSERT INTO users(id, email, created_at) VALUES(1, 'u@example.com', 1700000000)");
+        v1.exec("INSERT INTO aliases(id, user_id, address) VALUES(3, 1, 'a@x.example')");
+    }
+    auto db = mj::Db::open(path, 100);
+    CHECK(db->schema_version() == mj::Db::latest_version());
+    CHECK(db->scalar("SELECT count(*) FROM aliases WHERE id = 3 AND address = 'a@x.example'") == 1);
+    CHECK(db->scalar("SELECT count(*) FROM alias_tombstones") == 0);
+    db->exec("INSERT INTO alias_tombstones(address_hmac, key_id, created_at) VALUES('ab', '1', 1700000000)");
+    CHECK_THROWS(db->exec("INSERT INTO alias_tombstones(address_hmac, key_id, created_at) VALUES('ab', '1', 1700000001)"));
+    CHECK_THROWS(db->exec("INSERT INTO alias_tombstones(address_hmac, key_id, created_at) VALUES('cd', '1', '2025-01-01')"));
+    CHECK(db->migrate() == 0);
+}

@@ -1,0 +1,350 @@
+#include "jobs/account_deletion.h"
+
+#include <unistd.h>
+
+#include <optional>
+
+#include "core/user_data.h"
+#include "jobs/alias_tombstones.h"
+#include "jobs/spool_files.h"
+#include "retention/batch_sizer.h"
+#include "retention/purge_connection.h"
+#include "retention/sql_text.h"
+
+namespace mj {
+namespace {
+
+// A step of the list, as the cursor names it: the table, and for a table reached by several paths
+// (job_attempts) the path: "job_attempts/failed_emails".
+std::string step_label(const UserDataTable& e) {
+    return *e.when_value ? std::string(e.table) + "/" + e.when_value : std::string(e.table);
+}
+
+// The counter name of a step in history and in account_deletions.counts.
+std::string count_name(const UserDataTable& e) {
+    return e.fate == UserRowFate::anonymised ? std::string(e.table) + "_anonymised" : std::string(e.table);
+}
+
+// Queue rows that wait because the user is inactive: closed (deleted) with the account.
+struct WaitingQueue {
+    const char* table;
+    const char* waiting_statuses;
+};
+const WaitingQueue kWaitingQueues[] = {
+    {"failed_emails", "'pending','sending'"},
+    {"delivery_log", "'pending','delivering','failed'"},
+    {"notification_outbox", "'queued','sending'"},
+};
+
+// The primary-key columns of a WITHOUT ROWID table ("alias_id, destination_id"); "" for a table
+// with a rowid (deleted by rowid, its ids known, so its spool files can follow).
+std::string without_rowid_key(Db& db, const std::string& table) {
+    if (!db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ? AND sql LIKE '%WITHOUT ROWID%'", table))
+        return "";
+    std::string cols;
+    Statement q = db.query("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", table);
+    while (q.step()) cols += (cols.empty() ? "" : ", ") + q.column(0).as_text();
+    return cols;
+}
+
+std::string rows_sql(const UserDataTable& e, const std::string& what) {
+    std::string sql = user_rows_select_sql(e);  // "SELECT * FROM t WHERE ..."
+    return "SELECT " + what + sql.substr(8);
+}
+
+struct Deletion {
+    int64_t id = 0;  // account_deletions.id; 0 = not started
+    int64_t user_id = 0;
+    std::string user_uuid;
+    size_t step = 0;  // index into user_data_tables()
+    nlohmann::json counts = nlohmann::json::object();
+};
+
+const std::vector<UserDataTable>& steps() { return user_data_tables(); }
+
+size_t step_of(const std::string& label) {
+    for (size_t i = 0; i < steps().size(); ++i)
+        if (step_label(steps()[i]) == label) return i;
+    return 0;  // unknown (the list changed): start again at the top, every step is idempotent
+}
+
+void add_count(nlohmann::json& counts, const std::string& name, int64_t n) {
+    if (!n) return;
+    counts[name] = counts.value(name, int64_t(0)) + n;
+}
+
+// What the first transaction counts and stores: the waiting queue rows that are closed.
+nlohmann::json waiting_counts(Db& db, int64_t user_id) {
+    nlohmann::json c = nlohmann::json::object();
+    for (const auto& q : kWaitingQueues) {
+        int64_t n = db.scalar(std::string("SELECT count(*) FROM ") + q.table + " WHERE user_id = ? AND status IN (" +
+                                  q.waiting_statuses + ")",
+                              user_id);
+        add_count(c, std::string("closed_waiting_") + q.table, n);
+    }
+    return c;
+}
+
+void count_into(JobContext& ctx, const nlohmann::json& c) {
+    for (auto it = c.begin(); it != c.end(); ++it) ctx.counts.add(it.key(), it.value().get<int64_t>());
+}
+
+std::string spool_dir_of(JobContext& ctx) {
+    // One spool folder for all held mail unless set here: forward-retry's.
+    std::string dir = ctx.config.path(ctx.section(), "spool_dir");
+    if (dir.empty() && ctx.config.has("job.forward-retry", "spool_dir")) dir = ctx.config.path("job.forward-retry", "spool_dir");
+    return dir;
+}
+
+// Dry-run: what a run would do for this user from step `from` on, read only.
+void count_dry(JobContext& ctx, const TombstoneKey& key, const std::string& spool_dir, int64_t user_id, size_t from, bool fresh) {
+    if (fresh) {
+        count_into(ctx, waiting_counts(ctx.db, user_id));
+        ctx.counts.add("deletion_notices", ctx.db.scalar("SELECT count(*) FROM users WHERE id = ? AND email <> '' AND "
+                                                         "NOT EXISTS (SELECT 1 FROM notification_outbox WHERE dedupe_key = "
+                                                         "'account_deleted:' || users.uuid)",
+                                                         user_id));
+    }
+    for (size_t i = from; i < steps().size(); ++i) {
+        const auto& e = steps()[i];
+        if (e.fate == UserRowFate::kept) continue;
+        std::string sql = rows_sql(e, "count(*)");
+        if (e.fate == UserRowFate::anonymised) sql += std::string(" AND ") + e.table + "." + e.via_column + " IS NOT NULL";
+        int64_t n = ctx.db.scalar(sql, user_id);
+        ctx.counts.add(count_name(e), n);
+        if (key.enabled && std::string(e.table) == "aliases") {
+            // The tombstones a run would add (one per address not tombstoned under this key yet).
+            Statement a = ctx.db.query(rows_sql(e, "aliases.address"), user_id);
+            int64_t added = 0;
+            while (a.step())
+                added += ctx.db.scalar("SELECT count(*) = 0 FROM alias_tombstones WHERE address_hmac = ? AND key_id = ?",
+                                       alias_tombstone_hash(key.secret, a.column(0).as_text()), key.key_id);
+            ctx.counts.add("alias_tombstones", added);
+        }
+        if (!spool_dir.empty() && !e.file_columns.empty() && std::string(e.file_columns[0]) == "spool_path") {
+            // The files a run would remove: those that exist inside the spool folder.
+            Statement f = ctx.db.query(rows_sql(e, std::string(e.table) + ".spool_path") + " AND spool_path IS NOT NULL", user_id);
+            int64_t files = 0;
+            while (f.step()) {
+                SpoolPath sp = resolve_spool_path(spool_dir, f.column(0).as_text());
+                if (!sp.refused && !sp.missing && access(sp.path.c_str(), F_OK) == 0) ++files;
+            }
+            ctx.counts.add("spool_files", files);
+        }
+        ctx.counts.changed += n;
+    }
+    ctx.counts.add("accounts_deleted", 1);
+}
+
+// The first transaction: re-check the request, create the account_deletions row (irreversible from
+// here), queue the notice. Returns false when the request was undone meanwhile.
+bool start(JobContext& ctx, int64_t user_id, int64_t cutoff, Deletion& d) {
+    bool started = false;
+    nlohmann::json waiting;
+    int64_t notices = 0;
+    ctx.db.write([&] {
+        Statement u = ctx.db.query("SELECT uuid, email, deleted_at FROM users WHERE id = ? AND deleted_at IS NOT NULL "
+                                   "AND deleted_at <= ?",
+                                   user_id, cutoff);
+        if (!u.step()) return;  // undone (deleted_at cleared) since the selection: never touched
+        const std::string uuid = u.column(0).as_text(), email = u.column(1).as_text();
+        const int64_t requested_at = u.column(2).as_int64();
+        waiting = waiting_counts(ctx.db, user_id);
+        // The notice before any row holding the address goes; user_id NULL so the purge does not
+        // remove it and notification-delivery's revocation does not hold it back; sent once (key).
+        if (!email.empty()) {
+            Statement n = ctx.db.query(
+                "INSERT OR IGNORE INTO notification_outbox(user_id, to_address, kind, subject, body, dedupe_key, "
+                "next_attempt_at, created_at) VALUES(NULL, ?, 'account_deleted', 'Your account has been deleted', ?, ?, ?, ?)",
+                email,
+                std::string("Your account and all its data (aliases, destinations, domains, logs and held mail) "
+                            "have been deleted, as you asked. This cannot be undone.\n\nNo reply is needed."),
+                "account_deleted:" + uuid, ctx.now, ctx.now);
+            n.step();
+            notices = ctx.db.scalar("SELECT changes()");
+        }
+        d.counts = waiting;
+        add_count(d.counts, "deletion_notices", notices);
+        Statement ins = ctx.db.query(
+            "INSERT INTO account_deletions(user_id, user_uuid, requested_at, started_at, status, counts, run_id, at_table) "
+            "VALUES(?, ?, ?, ?, 'running', ?, ?, ?)",
+            user_id, uuid, requested_at, ctx.now, d.counts.dump(), ctx.run_id, step_label(steps()[0]));
+        ins.step();
+        d.id = ctx.db.last_insert_id();
+        d.user_id = user_id;
+        d.user_uuid = uuid;
+        d.step = 0;
+        started = true;
+    });
+    if (started) {
+        count_into(ctx, waiting);
+        ctx.counts.add("deletion_notices", notices);
+        ctx.info("account_deletion_started", {{"deletion_id", d.id}, {"user_uuid", d.user_uuid}});
+    }
+    return started;
+}
+
+// The last transaction: the users row, done, the audit event.
+void finish(JobContext& ctx, Deletion& d) {
+    int64_t users = 0;
+    nlohmann::json counts = d.counts;
+    ctx.db.write([&] {
+        Statement del = ctx.db.query("DELETE FROM users WHERE id = ?", d.user_id);
+        del.step();
+        users = ctx.db.scalar("SELECT changes()");
+        counts = d.counts;
+        add_count(counts, "users", users);
+        Statement done = ctx.db.query(
+            "UPDATE account_deletions SET status = 'done', completed_at = ?, run_id = ?, counts = ?, at_table = NULL "
+            "WHERE id = ?",
+            ctx.now, ctx.run_id, counts.dump(), d.id);
+        done.step();
+        // No personal data: the deletion's id and the user's uuid only.
+        nlohmann::json details = {{"account_deletion_id", d.id}};
+        Statement audit = ctx.db.query(
+            "INSERT INTO audit_logs(user_id, actor, action, target, critical, details, created_at) "
+            "VALUES(NULL, ?, 'account.deleted', ?, 1, ?, ?)",
+            "job:" + ctx.job, "user:" + d.user_uuid, details.dump(), ctx.now);
+        audit.step();
+    });
+    d.counts = counts;
+    ctx.counts.add("users", users);
+    ctx.counts.changed += users;
+    ctx.counts.add("accounts_deleted", 1);
+    ctx.info("account_deletion_done", {{"deletion_id", d.id}, {"user_uuid", d.user_uuid}});
+}
+
+// Walks the list from d.step; false when stopped (budget, signal, lease) before the end.
+bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFiles& spool, BatchSizer& sizer,
+                PurgeConnection& connection) {
+    while (d.step < steps().size()) {
+        const auto& e = steps()[d.step];
+        if (std::string(e.table) == "users") {
+            finish(ctx, d);
+            return true;
+        }
+        if (ctx.should_stop()) return false;
+        if (e.fate == UserRowFate::kept) {
+            ++d.step;
+            continue;
+        }
+        const bool has_files = !e.file_columns.empty() && std::string(e.file_columns[0]) == "spool_path";
+        const int64_t limit = sizer.size();
+        int64_t changed = 0, tombstones = 0;
+        size_t next_step = d.step;
+        nlohmann::json counts;
+        try {
+            // As the retention engine's batches: the writers' gap after each, WAL checkpoints on
+            // their own thread (purge_connection.h).
+            connection.write(ctx.db, [&] {
+                counts = d.counts;
+                const std::string pk_columns = without_rowid_key(ctx.db, e.table);
+                if (!pk_columns.empty()) {
+                    // No rowid (alias_destinations): a batch by primary key; no files in such tables.
+                    Statement del = ctx.db.query(std::string("DELETE FROM ") + e.table + " WHERE (" + pk_columns + ") IN (" +
+                                                     rows_sql(e, pk_columns) + " LIMIT " + std::to_string(limit) + ")",
+                                                 d.user_id);
+                    del.step();
+                    changed = ctx.db.scalar("SELECT changes()");
+                    if (changed < limit) next_step = d.step + 1;
+                    add_count(counts, count_name(e), changed);
+                } else {
+                std::string sel = rows_sql(e, std::string(e.table) + ".rowid");
+                if (e.fate == UserRowFate::anonymised) sel += std::string(" AND ") + e.table + "." + e.via_column + " IS NOT NULL";
+                sel += " ORDER BY 1 LIMIT " + std::to_string(limit);
+                std::vector<int64_t> ids;
+                Statement q = ctx.db.query(sel, d.user_id);
+                while (q.step()) ids.push_back(q.column(0).as_int64());
+                if (static_cast<int64_t>(ids.size()) < limit) next_step = d.step + 1;
+                if (!ids.empty()) {
+                    if (has_files) spool.collect(e.table, ids);
+                    if (std::string(e.table) == "aliases") {
+                        tombstones = write_alias_tombstones(ctx.db, key, ids, ctx.now);
+                        add_count(counts, "alias_tombstones", tombstones);
+                    }
+                    const std::string target = rowid_target(ids);
+                    if (e.fate == UserRowFate::anonymised)
+                        changed = ctx.db.exec(std::string("UPDATE ") + e.table + " SET " + e.via_column + " = NULL WHERE " + target);
+                    else
+                        changed = ctx.db.exec(std::string("DELETE FROM ") + e.table + " WHERE " + target);
+                    add_count(counts, count_name(e), changed);
+                }
+                }
+                std::string at = next_step < steps().size() ? step_label(steps()[next_step]) : "";
+                Statement cur = ctx.db.query("UPDATE account_deletions SET at_table = ?, counts = ? WHERE id = ?", at,
+                                             counts.dump(), d.id);
+                cur.step();
+            });
+        } catch (const TransactionTooLong& stopped) {
+            spool.drop_pending();  // that batch rolled back: its files stay with their rows
+            sizer.record_stopped(limit, stopped.held_us);
+            if (limit <= 1) throw;
+            continue;
+        } catch (...) {
+            spool.drop_pending();
+            throw;
+        }
+        sizer.record(changed ? changed : 1, ctx.db.last_txn_us());
+        d.counts = counts;
+        d.step = next_step;
+        ctx.counts.add(count_name(e), changed);
+        ctx.counts.add("alias_tombstones", tombstones);
+        ctx.counts.changed += changed;
+        if (has_files) spool.remove_committed();
+    }
+    return true;
+}
+
+std::optional<Deletion> running_deletion(Db& db) {
+    Statement q = db.query("SELECT id, user_id, user_uuid, at_table, counts FROM account_deletions WHERE status = 'running' "
+                           "ORDER BY id LIMIT 1");
+    if (!q.step()) return std::nullopt;
+    Deletion d;
+    d.id = q.column(0).as_int64();
+    d.user_id = q.column(1).as_int64();
+    d.user_uuid = q.column(2).as_text();
+    d.step = q.column(3).is_null() ? 0 : step_of(q.column(3).as_text());
+    d.counts = nlohmann::json::parse(q.column(4).as_text(), nullptr, false);
+    if (!d.counts.is_object()) d.counts = nlohmann::json::object();
+    return d;
+}
+
+
+}  // namespace
+
+Outcome account_deletion(JobContext& ctx) {
+    const int64_t cutoff = ctx.now - ctx.cfg_duration("grace");
+    // Users whose grace is over and whose purge has not started (a started one is resumed first).
+    const std::string candidates =
+        "SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at <= ? AND NOT EXISTS "
+        "(SELECT 1 FROM account_deletions a WHERE a.user_uuid = users.uuid) ORDER BY deleted_at, id";
+
+    const std::string spool_dir = spool_dir_of(ctx);
+    const TombstoneKey key = tombstone_key(ctx);  // off when no secret file is configured
+    if (ctx.dry_run) {
+        Statement r = ctx.db.query("SELECT user_id, at_table FROM account_deletions WHERE status = 'running' ORDER BY id");
+        while (r.step()) count_dry(ctx, key, spool_dir, r.column(0).as_int64(), r.column(1).is_null() ? 0 : step_of(r.column(1).as_text()), false);
+        Statement c = ctx.db.query(candidates, cutoff);
+        while (c.step()) count_dry(ctx, key, spool_dir, c.column(0).as_int64(), 0, true);
+        return Outcome::done;
+    }
+
+    if (spool_dir.empty()) ctx.warn("spool_dir_unset", {{"effect", "spool files of deleted rows stay on disk"}});
+    SpoolFiles spool(ctx, spool_dir);
+    BatchSizer sizer(BatchSizer::for_batch_size(ctx.cfg_int("batch_size"), ctx.db.max_transaction_us()));
+    PurgeConnection connection(ctx.db);
+    for (;;) {
+        if (ctx.should_stop()) return Outcome::more;
+        std::optional<Deletion> d = running_deletion(ctx.db);
+        if (!d) {
+            const int64_t user_id = ctx.db.scalar(candidates + " LIMIT 1", cutoff);
+            if (!user_id) return Outcome::done;
+            Deletion fresh;
+            if (!start(ctx, user_id, cutoff, fresh)) continue;  // undone meanwhile: looks again
+            d = fresh;
+        }
+        if (!purge_rows(ctx, key, *d, spool, sizer, connection)) return Outcome::more;
+    }
+}
+
+}  // namespace mj
