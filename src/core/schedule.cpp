@@ -492,6 +492,11 @@ std::optional<Schedule> Schedule::parse(const std::string& text, std::string* er
         std::string err;
         auto d = parse_duration(tok[1], &err);
         if (!d) return fail(err);
+        // At most 10 years: the grid arithmetic (now + interval, slot counts) stays far from
+        // int64 overflow, and a longer interval means "never" (found by tests/fuzz/schedule.cpp:
+        // `every 623797087813460150s` overflowed in current_slot).
+        if (*d > kMaxInterval)
+            return fail("interval '" + tok[1] + "' is longer than 10 years (3650d); got '" + text + "'");
         s.interval_ = *d;
         return s;
     }

@@ -24,6 +24,8 @@ namespace mj {
 
 class Schedule {
 public:
+    // The longest interval `every` accepts: 10 years (3650d).
+    static constexpr int64_t kMaxInterval = 3650LL * 86400;
     // Parses `text`; on failure returns nullopt and sets *error to a one-line reason.
     static std::optional<Schedule> parse(const std::string& text, std::string* error);
 

@@ -491,6 +491,13 @@ TEST_CASE("intervals stay on their grid whatever second the tick starts", "[sche
     const auto one = must_parse("every 1s");
     CHECK(one.next_due(0, t0, "j", "UTC") == t0 + 1);
     CHECK(one.next_due(t0 + 1, t0 + 1, "j", "UTC") == t0 + 2);
+
+    // Intervals up to 10 years; longer ones are refused (they overflowed the grid arithmetic).
+    CHECK(must_parse("every 3650d").next_due(0, t0, "j", "UTC") > t0);
+    std::string error;
+    CHECK_FALSE(mj::Schedule::parse("every 3651d", &error));
+    CHECK(error.find("longer than 10 years") != std::string::npos);
+    CHECK_FALSE(mj::Schedule::parse("every 623797087813460150s", &error));
 }
 
 TEST_CASE("intervals do not drift over 8 days of jittered ticks", "[schedule][grid]") {
