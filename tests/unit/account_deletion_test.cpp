@@ -9,26 +9,14 @@
 #include <fstream>
 #include <memory>
 
+#include "account_deletion_fixture.h"
+
 namespace {
 
 constexpr int64_t kNow = 1800000000;
 
-struct Fixture {
-    std::string dir;
-    mj::Config config;
-    std::unique_ptr<mj::Db> db;
-
-    explicit Fixture(const std::string& extra = "") {
-        char tmpl[] = "/tmp/mj-account-deletion-test.XXXXXX";
-        dir = mkdtemp(tmpl);
-        std::ofstream(dir + "/jobs.ini") << "[general]\ndatabase = t.db\nlog_file = log\n[job.account-deletion]\n" << extra;
-        mj::LoadOptions o;
-        o.file = dir + "/jobs.ini";
-        o.jobs = {{"account-deletion", "@hourly"}};
-        std::vector<mj::ConfigProblem> problems;
-        config = mj::Config::load(o, &problems);
-        REQUIRE(problems.empty());
-        db = mj::Db::open(dir + "/t.db", 5000);
+struct Fixture : AccountDeletionDb {
+    explicit Fixture(const std::string& extra = "") : AccountDeletionDb(extra) {
         for (int u = 1; u <= 2; ++u) {
             const std::string s = std::to_string(u);
             db->exec("INSERT INTO users(id, uuid, email) VALUES(" + s + ", 'uuid-" + s + "', 'u" + s + "@example.com');"
@@ -36,10 +24,6 @@ struct Fixture {
                      "INSERT INTO message_logs(user_id, outcome) VALUES(" + s + ", 'delivered'), (" + s + ", 'held');"
                      "INSERT INTO audit_logs(user_id, actor, action) VALUES(" + s + ", 'user:uuid-" + s + "', 'login');");
         }
-    }
-    ~Fixture() {
-        db.reset();
-        std::system(("rm -rf " + dir).c_str());
     }
     mj::Outcome run(mj::DryRun dry = mj::DryRun::no, std::chrono::seconds budget = std::chrono::hours(1), int64_t now = kNow) {
         mj::JobContext ctx(*db, config, "account-deletion", now, dry, std::chrono::steady_clock::now() + budget);

@@ -9,29 +9,12 @@
 #include <memory>
 
 #include "delivery/webhook_sign.h"
+#include "account_deletion_fixture.h"
 
 namespace {
 
-struct Fixture {
-    std::string dir;
-    mj::Config config;
-    std::unique_ptr<mj::Db> db;
-    explicit Fixture(const std::string& section) {
-        char tmpl[] = "/tmp/mj-tombstone-test.XXXXXX";
-        dir = mkdtemp(tmpl);
-        std::ofstream(dir + "/jobs.ini") << "[general]\ndatabase = t.db\nlog_file = log\n[job.account-deletion]\n" << section;
-        mj::LoadOptions o;
-        o.file = dir + "/jobs.ini";
-        o.jobs = {{"account-deletion", "@hourly"}};
-        std::vector<mj::ConfigProblem> problems;
-        config = mj::Config::load(o, &problems);
-        REQUIRE(problems.empty());
-        db = mj::Db::open(dir + "/t.db", 5000);
-    }
-    ~Fixture() {
-        db.reset();
-        std::system(("rm -rf " + dir).c_str());
-    }
+struct Fixture : AccountDeletionDb {
+    explicit Fixture(const std::string& section) : AccountDeletionDb(section) {}
     mj::JobContext ctx() {
         return mj::JobContext(*db, config, "account-deletion", 1800000000, mj::DryRun::no,
                               std::chrono::steady_clock::now() + std::chrono::hours(1));
