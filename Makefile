@@ -16,7 +16,7 @@ LDFLAGS ?=
 # `make asan` clears STATIC: sanitizer runtimes do not link statically.
 STATIC ?= -static
 override LDFLAGS += $(STATIC)
-LIBS := $(CURL_LIB) -lSQLiteCpp -lsqlite3 -linih -lssl -lcrypto -lcares -lz -lpthread -ldl
+LIBS := $(CURL_LIB) -lSQLiteCpp -lsqlite3 -linih -lminizip -lssl -lcrypto -lcares -lz -lpthread -ldl
 
 SRCS := $(wildcard src/*/*.cpp)
 OBJS := $(SRCS:%.cpp=$(OUT)/%.o)

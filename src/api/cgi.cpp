@@ -7,6 +7,8 @@
 //   GET  /cleanup/history        ?limit=N (1-1000, default 10)
 //   GET  /cleanup/status
 //   POST /cleanup/execute        {"olderThan":"30d","job":"NAME","dryRun":false}
+//   GET  /exports/<token>        an account export's download link: no bearer token, the link is
+//                                the credential (api/export_download.h)
 // (an "/api" prefix, as in seed 003's /api/cleanup/..., is accepted too). HEAD works wherever GET
 // does (same status and headers, Content-Length included, no body: monitors probe with HEAD);
 // OPTIONS answers 204 with Allow listing the path's methods. Every request needs the token.
@@ -31,6 +33,7 @@
 
 #include "api/cgi_io.h"
 #include "api/cleanup_api.h"
+#include "api/export_download.h"
 #include "api/table_stats.h"
 #include "core/db_error.h"
 #include "core/error.h"
@@ -240,6 +243,25 @@ const Route& find_route(const CgiRequest& req) {
 // A busy database (the application or a job holds the lock) is temporary: 503, try again.
 int status_for_database(const DbError& e) { return e.failure == DbFailure::busy ? 503 : 500; }
 
+// An authenticated API request: OPTIONS (204 with the path's methods) or a route.
+template <class WriteJson>
+void serve_api(const Config& config, const CgiRequest& req, int& status, WriteJson& write_json_response) {
+    if (req.method == "OPTIONS") {
+        std::string allow = allowed_methods(strip_api_prefix(req.path));
+        if (allow.empty()) unknown_path(req);
+        status = 204;
+        write_no_content_response({{"Allow", allow}});
+        return;
+    }
+    const Route& route = find_route(req);
+    check_params(req, route.params);
+    auto db = open_database(config, /*create=*/false);  // the CGI never creates a database (503)
+    Call call{config, *db, req};
+    nlohmann::json body = route.fn(call);
+    status = call.status;
+    write_json_response(status, body);
+}
+
 }  // namespace
 
 int cgi_main() {
@@ -254,23 +276,15 @@ int cgi_main() {
     };
     try {
         CgiRequest req = read_cgi_request();
-        path = req.path;
+        const bool download = is_export_download(strip_api_prefix(req.path));
+        path = download ? "/exports/\u2026" : req.path;  // a download link's token never reaches the log
         Config config = load_cgi_config();
         configured = true;
-        authenticate(config, req);
-        if (req.method == "OPTIONS") {  // 204 with the methods of that path
-            std::string allow = allowed_methods(strip_api_prefix(req.path));
-            if (allow.empty()) unknown_path(req);
-            status = 204;
-            write_no_content_response({{"Allow", allow}});
+        if (download) {
+            status = serve_export_download(req, config, error);  // the link is its own credential
         } else {
-            const Route& route = find_route(req);
-            check_params(req, route.params);
-            auto db = open_database(config, /*create=*/false);  // the CGI never creates a database (503)
-            Call call{config, *db, req};
-            nlohmann::json body = route.fn(call);
-            status = call.status;
-            write_json_response(status, body);
+            authenticate(config, req);
+            serve_api(config, req, status, write_json_response);
         }
     } catch (const HttpError& e) {
         status = e.status;

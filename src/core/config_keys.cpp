@@ -37,6 +37,16 @@ const std::vector<KeyDef>& config_keys() {
         {"job.account-deletion", "tombstone_key_id", T::string, "1", "key id stored beside each tombstone; give a new secret a new id"},
         {"job.account-deletion", "spool_dir", T::path, "", "folder of relative spool_path values of the user's held mail; empty = [job.forward-retry] spool_dir"},
 
+        // [job.account-export] (BJ-17, issue 14) and the [export] archives it writes
+        {"job.account-export", "min_interval", T::duration, "24h", "at most one export per user in this time (counted from the last that became ready); a request sooner is refused", nullptr, 0, 36500LL * 86400},
+        {"job.account-export", "max_attempts", T::integer, "3", "an export whose build failed (or whose run died) this many times is 'failed' with the error", nullptr, 1, 100},
+        {"job.account-export", "claim_ttl", T::duration, "10m", "a running export whose claim is this old (renewed every batch) belongs to a dead run and is taken over", nullptr, 10, 86400},
+        {"export", "dir", T::path, "var/exports", "folder of the archives, outside public_html (0700, files 0600); the CGI streams them from here"},
+        {"export", "base_url", T::url, "", "download link = base_url + token, e.g. https://example.com/cgi-bin/mailjobs.cgi/exports/ (required to build exports)"},
+        {"export", "expires", T::duration, "72h", "a ready archive is deleted and its link answers 410 this long after it became ready", nullptr, 60, 36500LL * 86400},
+        {"export", "max_downloads", T::integer, "5", "downloads one link allows; then 410", nullptr, 1, 1000000},
+        {"export", "max_disk", T::integer, "1073741824", "bytes all ready archives together may use; new exports wait while full (1 GiB)", nullptr, 1024, 1099511627776LL * 100},
+
         // [job.session-cleanup] (BJ-19)
         {"job.session-cleanup", "older_than", T::duration, "1d", "delete sessions this long after their absolute expiry"},
         {"job.session-cleanup", "idle_timeout", T::duration, "30d", "delete sessions not seen for this long"},

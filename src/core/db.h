@@ -165,6 +165,9 @@ public:
     // an index that is not partial has `column` first (case-insensitive), so a max() is one seek.
     virtual std::vector<std::string> column_names(const std::string& table) = 0;
     virtual bool has_index_leading_with(const std::string& table, const std::string& column) = 0;
+    // The columns that order a table's rows for keyset reads and batched deletes: {"rowid"} for an
+    // ordinary table, the primary key's columns in order for one without a rowid.
+    virtual std::vector<std::string> row_key(const std::string& table) = 0;
 
     // Space, and handing free space back to the disk (the vacuum job, the table-stats API).
     enum class AutoVacuum { none = 0, full = 1, incremental = 2 };

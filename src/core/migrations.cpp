@@ -638,6 +638,18 @@ const std::vector<Migration>& migrations() {
          " key_id TEXT NOT NULL,"        // which secret ([job.account-deletion] tombstone_key_id)
          " created_at INTEGER NOT NULL CHECK(typeof(created_at) = 'integer' AND created_at BETWEEN 0 AND 99999999999),"
          " UNIQUE (address_hmac, key_id));"},
+        // Issue 14 (BJ-17): account-export's attempts (a claim taken counts one: an export that
+        // kills its run every time still ends 'failed'), downloads of the ready archive (the link's
+        // limit), and at most one active export per user as a constraint the application's INSERT
+        // meets. Duplicates an older database holds are closed first, the oldest request stays.
+        {5, "exports attempts, downloads, one active per user",
+         "ALTER TABLE exports ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+         "ALTER TABLE exports ADD COLUMN downloads INTEGER NOT NULL DEFAULT 0;"
+         "ALTER TABLE exports ADD COLUMN last_download_at INTEGER;"
+         "UPDATE exports SET status = 'failed', claimed_by = NULL, claim_expires_at = NULL,"
+         " error = 'another export of this account was already requested' WHERE status IN ('requested','running')"
+         " AND id NOT IN (SELECT min(id) FROM exports WHERE status IN ('requested','running') GROUP BY user_id);"
+         "CREATE UNIQUE INDEX exports_one_active ON exports(user_id) WHERE status IN ('requested','running');"},
     };
     return list;
 }

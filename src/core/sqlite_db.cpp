@@ -125,6 +125,17 @@ std::vector<std::string> SqliteDb::column_names(const std::string& table) {
     return out;
 }
 
+std::vector<std::string> SqliteDb::row_key(const std::string& table) {
+    Statement w(*this, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1 AND sql LIKE '%WITHOUT ROWID%'");
+    w.bind(1, table);
+    if (!w.step() || w.column(0).as_int64() == 0) return {"rowid"};
+    std::vector<std::string> out;
+    Statement q(*this, "SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk");
+    q.bind(1, table);
+    while (q.step()) out.push_back(q.column(0).as_text());
+    return out;
+}
+
 bool SqliteDb::has_index_leading_with(const std::string& table, const std::string& column) {
     Statement q(*this, "SELECT 1 FROM pragma_index_list(?1) AS l, pragma_index_info(l.name) AS i "
                        "WHERE i.seqno = 0 AND i.name = ?2 COLLATE NOCASE AND l.partial = 0");

@@ -21,12 +21,13 @@ const std::vector<UserDataTable>& user_data_tables() {
         {"job_attempts", "item_id", "notification_outbox", "id", "item_table", "notification_outbox", {}, F::deleted,
          "attempts of the user's notices"},
         {"header_snapshots", "user_id", "users", "id", "", "", {}, F::deleted,
-         "message_log_id has no foreign key; reached by user_id"},
+         "message_log_id has no foreign key; reached by user_id; `encrypted` is under the application's key, useless outside it",
+         {"encrypted"}},
         {"dns_checks", "domain_id", "domains", "id", "", "", {}, F::deleted, ""},
         {"alias_destinations", "alias_id", "aliases", "id", "", "", {}, F::deleted,
          "destination_id points at the same user's destinations"},
         {"failed_emails", "user_id", "users", "id", "", "", {"spool_path"}, F::deleted,
-         "spool file deleted after the commit"},
+         "spool file deleted after the commit", {"claimed_by"}},
         {"overflow_hold", "user_id", "users", "id", "", "", {"spool_path"}, F::deleted,
          "spool file deleted after the commit"},
         {"spam_quarantine", "user_id", "users", "id", "", "", {"spool_path"}, F::deleted,
@@ -37,21 +38,24 @@ const std::vector<UserDataTable>& user_data_tables() {
         {"bandwidth_rollups", "user_id", "users", "id", "", "", {}, F::deleted, ""},
         {"usage_threshold_events", "user_id", "users", "id", "", "", {}, F::deleted, ""},
         {"magic_links", "user_id", "users", "id", "", "", {}, F::deleted,
-         "the application deletes them at soft-delete; leftovers go here"},
+         "the application deletes them at soft-delete; leftovers go here", {"token_hash"}},
         {"sessions", "user_id", "users", "id", "", "", {}, F::deleted,
-         "the application deletes them at soft-delete; leftovers go here"},
+         "the application deletes them at soft-delete; leftovers go here", {"token_hash"}},
         {"delivery_log", "user_id", "users", "id", "", "", {}, F::deleted,
-         "user_id is the owner; a row without one is nobody's"},
-        {"webhooks", "user_id", "users", "id", "", "", {}, F::deleted, "secret never exported"},
+         "user_id is the owner; a row without one is nobody's", {"claimed_by"}},
+        {"webhooks", "user_id", "users", "id", "", "", {}, F::deleted, "secret never exported", {"secret"}},
         {"notifications", "user_id", "users", "id", "", "", {}, F::deleted, ""},
         {"messages", "user_id", "users", "id", "", "", {}, F::deleted, ""},
         {"notification_outbox", "user_id", "users", "id", "", "", {}, F::deleted,
-         "user_id NULL = operator mail, nobody's; digest_id points inside the same user's rows"},
+         "user_id NULL = operator mail, nobody's; digest_id points inside the same user's rows", {"claimed_by"}},
         {"exports", "user_id", "users", "id", "", "", {"path"}, F::deleted,
-         "archive file (relative to the export folder) deleted after the commit; token_hash never exported"},
+         "archive file (relative to the export folder) deleted after the commit; token_hash never exported",
+         {"token_hash", "path", "claimed_by"}},
         {"aliases", "user_id", "users", "id", "", "", {}, F::deleted, ""},
-        {"destinations", "user_id", "users", "id", "", "", {}, F::deleted, "verification_token_hash never exported"},
-        {"domains", "user_id", "users", "id", "", "", {}, F::deleted, ""},
+        {"destinations", "user_id", "users", "id", "", "", {}, F::deleted, "verification_token_hash never exported",
+         {"verification_token_hash"}},
+        {"domains", "user_id", "users", "id", "", "", {}, F::deleted, "verification_token never exported",
+         {"verification_token"}},
         {"audit_logs", "user_id", "users", "id", "", "", {}, F::anonymised,
          "the trail outlives the account: user_id set NULL (ON DELETE SET NULL); details hold uuids, not personal data"},
         {"account_deletions", "user_id", "users", "id", "", "", {}, F::kept,
@@ -59,6 +63,12 @@ const std::vector<UserDataTable>& user_data_tables() {
         {"users", "id", "", "", "", "", {}, F::deleted, "last"},
     };
     return list;
+}
+
+bool never_exported(const UserDataTable& entry, const std::string& column) {
+    for (const char* c : entry.never_exported)
+        if (column == c) return true;
+    return false;
 }
 
 std::vector<const UserDataTable*> user_data_entries(const std::string& table) {

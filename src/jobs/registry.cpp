@@ -6,7 +6,8 @@
 #include "jobs/registry.h"
 
 #include "core/job_catalogue.h"
-#include "jobs/account_deletion.h"       // account lifecycle (issue 14)
+#include "jobs/account_deletion.h"
+#include "jobs/account_export.h"       // account lifecycle (issue 14)
 #include "jobs/address_expiry_jobs.h"    // retention jobs B
 #include "jobs/audit_log_cleanup.h"      // retention jobs B
 #include "jobs/auth_jobs.h"
@@ -47,6 +48,7 @@ void register_jobs() {
         {"header-snapshot-cleanup", "purge header snapshots by age and orphans (BJ-08)", "@daily", 14, {}, header_snapshot_cleanup},
         {"audit-log-cleanup", "purge audit logs after 365 d, critical after 7 y; optional archive (BJ-09)", "@daily", 10, {}, audit_log_cleanup},
         // --- account lifecycle (issue 14) ---
+        {"account-export", "build the zip archive of an account's data the user asked for, mail the link once, expire it after 72 h (BJ-17)", "every 5m", 36, {}, account_export, "account"},
         {"account-deletion", "purge soft-deleted accounts after the grace, table by table in short batches, users last (BJ-18)", "@hourly", 35, {}, account_deletion, "account"},
         // --- delivery jobs (issue 5) ---
         {"forward-retry", "resend failed forwards 1h, 6h, 24h, 48h after the failure; then notify the user once (BJ-03)", "every 15m", 90, {}, forward_retry, "delivery"},

@@ -102,3 +102,32 @@ TEST_CASE("migration 4 adds alias_tombstones to a version-1 database with aliase
     CHECK_THROWS(db->exec("INSERT INTO alias_tombstones(address_hmac, key_id, created_at) VALUES('cd', '1', '2025-01-01')"));
     CHECK(db->migrate() == 0);
 }
+
+TEST_CASE("migration 5 upgrades a version-1 database with exports in it: one active export per user", "[migrations]") {
+    TempDir t;
+    const std::string path = t.dir + "/v1.db";
+    REQUIRE(mj::migrations().size() >= 5);
+    REQUIRE(mj::migrations()[4].version == 5);
+    {
+        SQLite::Database v1(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        v1.exec("PRAGMA auto_vacuum = INCREMENTAL");
+        v1.exec(mj::migrations()[0].sql);
+        v1.exec("PRAGMA user_version = 1");
+        v1.exec("INSERT INTO users(id, email, created_at) VALUES(1, 'u@example.com', 1700000000), (2, 'v@example.com', 1700000000)");
+        // User 1 asked twice (the old schema let it), user 2 has a ready one and a new request.
+        v1.exec("INSERT INTO exports(id, user_id, status, requested_at) VALUES(1, 1, 'requested', 1700000100), "
+                "(2, 1, 'running', 1700000200), (3, 2, 'ready', 1700000000), (4, 2, 'requested', 1700000300)");
+        v1.exec("UPDATE exports SET path = 'a.zip', size_bytes = 10, token_hash = 'th' WHERE id = 3");
+    }
+    auto db = mj::Db::open(path, 100);
+    CHECK(db->schema_version() == mj::Db::latest_version());
+    CHECK(db->scalar("SELECT count(*) FROM exports") == 4);
+    CHECK(db->scalar("SELECT count(*) FROM exports WHERE attempts = 0 AND downloads = 0 AND last_download_at IS NULL") == 4);
+    CHECK(db->scalar("SELECT status = 'requested' FROM exports WHERE id = 1") == 1);  // the oldest stays
+    CHECK(db->scalar("SELECT status = 'failed' AND error LIKE 'another export%' FROM exports WHERE id = 2") == 1);
+    CHECK(db->scalar("SELECT status = 'ready' AND path = 'a.zip' AND token_hash = 'th' FROM exports WHERE id = 3") == 1);
+    CHECK(db->scalar("SELECT status = 'requested' FROM exports WHERE id = 4") == 1);
+    CHECK_THROWS(db->exec("INSERT INTO exports(user_id) VALUES(1)"));  // user 1 has one active
+    db->exec("INSERT INTO exports(user_id, status) VALUES(1, 'failed')");  // any number of ended ones
+    CHECK(db->migrate() == 0);
+}
