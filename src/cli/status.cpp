@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/error.h"
+#include "core/export_status.h"  // issue 14
 #include "core/job_catalogue.h"
 #include "core/prom.h"  // issue 5: --prom
 #include "core/queue_depths.h"  // issue 5: queue table
@@ -63,6 +64,7 @@ int cmd_status(int argc, char** argv) {
         print("\n");
     }
     print("%s", queue_depths_text(st["queues"]).c_str());  // issue 5
+    print("%s", export_status_text(st["exports"]).c_str());  // issue 14
     return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "core/status.h"
 
+#include "core/export_status.h"  // issue 14: account exports and their progress
 #include "core/job_catalogue.h"
 #include "core/lease.h"
 #include "core/queue_depths.h"  // issue 5: queue depths and recent operator alerts
@@ -44,6 +45,7 @@ nlohmann::json collect_status(Db& db, const Config& config, int64_t now) {
         out["jobs"].push_back(row);
     }
     add_monitoring_status(db, now, out);  // issue 5: "queues" and "alerts"
+    out["exports"] = collect_export_status(db, now);
     return out;
 }
 

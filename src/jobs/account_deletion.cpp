@@ -131,7 +131,18 @@ void count_dry(JobContext& ctx, const TombstoneKey& key, const std::string& spoo
             }
             ctx.counts.add("spool_files", files);
         }
-        ctx.counts.changed += n;
+        if (!e.file_columns.empty() && std::string(e.file_columns[0]) == "path") {
+            // The export archives a run would remove, inside [export] dir.
+            const std::string dir = ctx.config.path("export", "dir");
+            Statement f = ctx.db.query(rows_sql(e, std::string(e.table) + ".path") + " AND path IS NOT NULL", user_id);
+            int64_t files = 0;
+            while (f.step()) {
+                SpoolPath sp = resolve_spool_path(dir, f.column(0).as_text());
+                if (!sp.refused && !sp.missing && access(sp.path.c_str(), F_OK) == 0) ++files;
+            }
+            ctx.counts.add("export_files", files);
+        }
+        ctx.counts.examined += n;  // a dry-run's "would change" (cli/report.cpp)
     }
     ctx.counts.add("accounts_deleted", 1);
 }
@@ -215,7 +226,7 @@ void finish(JobContext& ctx, Deletion& d) {
 }
 
 // Walks the list from d.step; false when stopped (budget, signal, lease) before the end.
-bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFiles& spool, BatchSizer& sizer,
+bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFiles& spool, SpoolFiles& export_files, BatchSizer& sizer,
                 PurgeConnection& connection) {
     while (d.step < steps().size()) {
         const auto& e = steps()[d.step];
@@ -228,7 +239,10 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
             ++d.step;
             continue;
         }
-        const bool has_files = !e.file_columns.empty() && std::string(e.file_columns[0]) == "spool_path";
+        // The files that go with the rows: held mail in the spool folder, archives in [export] dir.
+        const std::string file_column = e.file_columns.empty() ? "" : e.file_columns[0];
+        SpoolFiles* files = file_column == "spool_path" ? &spool : file_column == "path" ? &export_files : nullptr;
+        const bool has_files = files != nullptr;
         const int64_t limit = sizer.size();
         int64_t changed = 0, tombstones = 0;
         size_t next_step = d.step;
@@ -257,7 +271,7 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
                 while (q.step()) ids.push_back(q.column(0).as_int64());
                 if (static_cast<int64_t>(ids.size()) < limit) next_step = d.step + 1;
                 if (!ids.empty()) {
-                    if (has_files) spool.collect(e.table, ids);
+                    if (has_files) files->collect(e.table, ids);
                     if (std::string(e.table) == "aliases") {
                         tombstones = write_alias_tombstones(ctx.db, key, ids, ctx.now);
                         add_count(counts, "alias_tombstones", tombstones);
@@ -276,12 +290,12 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
                 cur.step();
             });
         } catch (const TransactionTooLong& stopped) {
-            spool.drop_pending();  // that batch rolled back: its files stay with their rows
+            if (has_files) files->drop_pending();  // that batch rolled back: its files stay with their rows
             sizer.record_stopped(limit, stopped.held_us);
             if (limit <= 1) throw;
             continue;
         } catch (...) {
-            spool.drop_pending();
+            if (has_files) files->drop_pending();
             throw;
         }
         sizer.record(changed ? changed : 1, ctx.db.last_txn_us());
@@ -290,7 +304,7 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
         ctx.counts.add(count_name(e), changed);
         ctx.counts.add("alias_tombstones", tombstones);
         ctx.counts.changed += changed;
-        if (has_files) spool.remove_committed();
+        if (has_files) files->remove_committed();
     }
     return true;
 }
@@ -331,6 +345,7 @@ Outcome account_deletion(JobContext& ctx) {
 
     if (spool_dir.empty()) ctx.warn("spool_dir_unset", {{"effect", "spool files of deleted rows stay on disk"}});
     SpoolFiles spool(ctx, spool_dir);
+    SpoolFiles export_files(ctx, ctx.config.path("export", "dir"), "path", "export_files");  // account-export's archives
     BatchSizer sizer(BatchSizer::for_batch_size(ctx.cfg_int("batch_size"), ctx.db.max_transaction_us()));
     PurgeConnection connection(ctx.db);
     for (;;) {
@@ -343,7 +358,7 @@ Outcome account_deletion(JobContext& ctx) {
             if (!start(ctx, user_id, cutoff, fresh)) continue;  // undone meanwhile: looks again
             d = fresh;
         }
-        if (!purge_rows(ctx, key, *d, spool, sizer, connection)) return Outcome::more;
+        if (!purge_rows(ctx, key, *d, spool, export_files, sizer, connection)) return Outcome::more;
     }
 }
 

@@ -152,6 +152,7 @@ struct Run {
             q.bind(3, static_cast<int64_t>(1) << 40);
             while (q.step()) {
                 ctx.counts.add("exports_expired", 1);
+                ctx.counts.examined += 1;
                 if (!q.column(1).is_null() && access((s.dir + "/" + q.column(1).as_text()).c_str(), F_OK) == 0)
                     ctx.counts.add("export_files_removed", 1);
             }
@@ -418,6 +419,7 @@ struct Run {
                 continue;
             }
             ctx.counts.add("exports_ready", 1);
+            ctx.counts.examined += 1;
             for (const auto& e : user_data_tables()) {
                 if (e.fate == UserRowFate::kept) continue;
                 std::string sel = user_rows_select_sql(e);

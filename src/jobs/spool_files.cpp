@@ -13,7 +13,7 @@ namespace mj {
 
 void SpoolFiles::collect(const std::string& table, const std::vector<int64_t>& ids) {
     remove_committed();
-    Statement q(ctx_.db, "SELECT spool_path FROM \"" + table + "\" WHERE spool_path IS NOT NULL AND id IN (" +
+    Statement q(ctx_.db, "SELECT \"" + column_ + "\" FROM \"" + table + "\" WHERE \"" + column_ + "\" IS NOT NULL AND id IN (" +
                              rowid_list(ids) + ")");
     while (q.step()) pending_.push_back(q.column(0).as_text());
 }
@@ -77,7 +77,7 @@ void SpoolFiles::remove_committed() {
         else if (errno != ENOENT) ctx_.warn("spool_unlink_failed", {{"path", target}, {"error", std::strerror(errno)}});
     }
     pending_.clear();
-    ctx_.counts.add("spool_files", removed);
+    ctx_.counts.add(counter_, removed);
 }
 
 }  // namespace mj

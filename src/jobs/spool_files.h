@@ -32,14 +32,17 @@ public:
     // dir: the folder relative spool_path values are relative to. Only files inside it (after
     // resolving symlinks of their folder) are deleted; absolute paths elsewhere, ".." components
     // and everything when dir is "" are refused with a warning (the file stays).
-    SpoolFiles(JobContext& ctx, std::string dir) : ctx_(ctx), dir_(std::move(dir)) {}
+    // column: the row's file column ("spool_path"; exports use "path", relative to [export] dir);
+    // counter: the history count of files removed.
+    SpoolFiles(JobContext& ctx, std::string dir, std::string column = "spool_path", std::string counter = "spool_files")
+        : ctx_(ctx), dir_(std::move(dir)), column_(std::move(column)), counter_(std::move(counter)) {}
     void collect(const std::string& table, const std::vector<int64_t>& ids);
     void remove_committed();
     void drop_pending() { pending_.clear(); }
 
 private:
     JobContext& ctx_;
-    std::string dir_;
+    std::string dir_, column_, counter_;
     std::vector<std::string> pending_;
 };
 
