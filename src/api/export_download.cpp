@@ -64,7 +64,8 @@ int serve_export_download(const CgiRequest& req, const Config& config, std::stri
         write_text(405, "Use GET to download this export.", body, {{"Allow", "GET, HEAD, OPTIONS"}});
         return 405;
     }
-    const std::string token = req.path.substr(kPrefix.size());
+    const std::string path = req.path.rfind("/api/", 0) == 0 ? req.path.substr(4) : req.path;  // /api prefix as elsewhere
+    const std::string token = path.substr(kPrefix.size());
     const char* const unknown = "There is no export at this link. Check that the whole link was copied.";
     if (!looks_like_token(token)) {
         write_text(404, unknown, body);
