@@ -115,6 +115,7 @@ struct Run {
     Settings s;
     std::string owner;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    std::set<int64_t> tried;  // requests this run attempted
 
     int64_t now() const {
         return ctx.now + std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
@@ -239,7 +240,8 @@ struct Run {
         more_waiting = false;
         ctx.db.write([&] {
             out.reset();
-            for (int64_t id : claimable(ctx.db, kQueue, now(), 10)) {
+            for (int64_t id : claimable(ctx.db, kQueue, now(), static_cast<int64_t>(tried.size()) + 10)) {
+                if (tried.count(id)) continue;  // one attempt per request and run: the next run retries
                 Statement q(ctx.db, "SELECT e.user_id, e.attempts, coalesce(e.error, ''), e.uuid, e.format, u.uuid, u.email "
                                     "FROM exports e JOIN users u ON u.id = e.user_id WHERE e.id = ?");
                 q.bind(1, id);
@@ -265,6 +267,7 @@ struct Run {
                 u.bind(2, id);
                 u.exec();
                 c.attempt = attempts + 1;
+                tried.insert(id);
                 out = c;
                 return;
             }
