@@ -168,6 +168,10 @@ public:
     // The columns that order a table's rows for keyset reads and batched deletes: {"rowid"} for an
     // ordinary table, the primary key's columns in order for one without a rowid.
     virtual std::vector<std::string> row_key(const std::string& table) = 0;
+    // The columns of the shortest index that is not partial and has `column` first, in order
+    // (none when there is no such index), and whether a column is declared NOT NULL.
+    virtual std::vector<std::string> index_leading_with(const std::string& table, const std::string& column) = 0;
+    virtual bool column_not_null(const std::string& table, const std::string& column) = 0;
 
     // Space, and handing free space back to the disk (the vacuum job, the table-stats API).
     enum class AutoVacuum { none = 0, full = 1, incremental = 2 };

@@ -136,6 +136,29 @@ std::vector<std::string> SqliteDb::row_key(const std::string& table) {
     return out;
 }
 
+std::vector<std::string> SqliteDb::index_leading_with(const std::string& table, const std::string& column) {
+    Statement q(*this, "SELECT l.name FROM pragma_index_list(?1) AS l, pragma_index_info(l.name) AS i "
+                       "WHERE i.seqno = 0 AND i.name = ?2 COLLATE NOCASE AND l.partial = 0 "
+                       "ORDER BY (SELECT count(*) FROM pragma_index_info(l.name)), l.name LIMIT 1");
+    q.bind(1, table);
+    q.bind(2, column);
+    if (!q.step()) return {};
+    const std::string index = q.column(0).as_text();
+    q.reset();
+    std::vector<std::string> out;
+    Statement c(*this, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno");
+    c.bind(1, index);
+    while (c.step()) out.push_back(c.column(0).as_text());
+    return out;
+}
+
+bool SqliteDb::column_not_null(const std::string& table, const std::string& column) {
+    Statement q(*this, "SELECT \"notnull\" OR pk > 0 FROM pragma_table_info(?1) WHERE name = ?2");
+    q.bind(1, table);
+    q.bind(2, column);
+    return q.step() && q.column(0).as_int64() != 0;
+}
+
 bool SqliteDb::has_index_leading_with(const std::string& table, const std::string& column) {
     Statement q(*this, "SELECT 1 FROM pragma_index_list(?1) AS l, pragma_index_info(l.name) AS i "
                        "WHERE i.seqno = 0 AND i.name = ?2 COLLATE NOCASE AND l.partial = 0");

@@ -43,6 +43,8 @@ public:
     void set_query_only(bool on) override;
     std::vector<std::string> column_names(const std::string& table) override;
     std::vector<std::string> row_key(const std::string& table) override;
+    std::vector<std::string> index_leading_with(const std::string& table, const std::string& column) override;
+    bool column_not_null(const std::string& table, const std::string& column) override;
     bool has_index_leading_with(const std::string& table, const std::string& column) override;
     int64_t page_size() override;
     int64_t page_count() override;

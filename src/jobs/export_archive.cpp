@@ -47,14 +47,29 @@ std::vector<ExportTable> export_tables(Db& db) {
 
 std::string quoted(const std::string& name) { return "\"" + name + "\""; }
 
+// The key a path's batches walk: for a path straight from users (`via_column = ?1`) the columns
+// of its index after via_column, then the rowid, so each batch is one seek into that index
+// (message_logs(user_id, created_at): ORDER BY created_at, rowid); every key column must be NOT
+// NULL (a NULL would fall out of the row-value comparison). Otherwise the table's row key.
+std::vector<std::string> entry_key(Db& db, const ExportTable& t, const UserDataTable& e) {
+    if (t.key != std::vector<std::string>{"rowid"} || std::string(e.parent) != "users" || *e.when_column) return t.key;
+    std::vector<std::string> index = db.index_leading_with(e.table, e.via_column), key;
+    for (size_t i = 1; i < index.size(); ++i) {
+        if (!db.column_not_null(e.table, index[i])) return t.key;
+        key.push_back(index[i]);
+    }
+    key.push_back("rowid");
+    return key;
+}
+
 // One batch of `entry`'s rows after `after` (the key of the last row read; empty = from the start):
 // SELECT key..., columns... FROM t WHERE <the user's rows> AND (key) > (after) ORDER BY key LIMIT n.
-std::string batch_sql(const ExportTable& t, const UserDataTable& entry, const std::vector<std::string>& what, bool has_after,
-                      int64_t limit) {
+std::string batch_sql(const ExportTable& t, const UserDataTable& entry, const std::vector<std::string>& key,
+                      const std::vector<std::string>& what, bool has_after, int64_t limit) {
     std::string sel = user_rows_select_sql(entry);  // "SELECT * FROM t WHERE ..."; ?1 = the user
     std::string key_list, params;
-    for (size_t i = 0; i < t.key.size(); ++i) {
-        key_list += (i ? ", " : "") + t.name + "." + t.key[i];
+    for (size_t i = 0; i < key.size(); ++i) {
+        key_list += (i ? ", " : "") + t.name + "." + key[i];
         params += std::string(i ? ", " : "") + "?" + std::to_string(i + 2);
     }
     std::string cols = key_list;
@@ -69,11 +84,12 @@ std::string batch_sql(const ExportTable& t, const UserDataTable& entry, const st
 // its end and reset: no read transaction outlives a batch.
 void walk_rows(Db& db, const ExportTable& t, const std::vector<std::string>& what, int64_t user_id, int64_t batch,
                const std::function<void(Statement&, int)>& row, const std::function<void()>& after) {
-    const int nkey = static_cast<int>(t.key.size());
     for (const UserDataTable* entry : t.entries) {
+        const std::vector<std::string> key = entry_key(db, t, *entry);
+        const int nkey = static_cast<int>(key.size());
         std::vector<ExportValue> last;
         for (;;) {
-            Statement q(db, batch_sql(t, *entry, what, !last.empty(), batch));
+            Statement q(db, batch_sql(t, *entry, key, what, !last.empty(), batch));
             q.bind(1, user_id);
             for (int i = 0; i < nkey && !last.empty(); ++i) {
                 const ExportValue& v = last[i];
