@@ -1,6 +1,7 @@
 #include "jobs/zip_writer.h"
 
 #include <minizip/zip.h>
+#include <unistd.h>
 
 #include <ctime>
 #include <stdexcept>
@@ -21,8 +22,14 @@ ZipWriter::ZipWriter(const std::string& path, int64_t mtime) : path_(path), mtim
 }
 
 ZipWriter::~ZipWriter() {
-    // Not finished: close the file without a central directory (the caller deletes it).
-    if (zip_) zipClose(zip_, nullptr);
+    // Not finished: minizip has no "abort", its close writes a directory of what is there; empty
+    // the file so a half-written archive can never pass for a whole one (the caller deletes it).
+    if (zip_) {
+        zipClose(zip_, nullptr);
+        if (truncate(path_.c_str(), 0) != 0) {
+            // nothing more to do: the caller deletes the file in any case
+        }
+    }
 }
 
 void ZipWriter::begin(const std::string& name) {

@@ -23,7 +23,7 @@ public:
     // Opens `path` (truncated; the caller creates it first with the mode it wants). `mtime` (unix
     // seconds, UTC) is every member's time. Throws std::runtime_error naming the path.
     ZipWriter(const std::string& path, int64_t mtime);
-    ~ZipWriter();  // without finish(): the file is closed as it is, not a valid archive
+    ~ZipWriter();  // without finish(): the file is closed and emptied, never a valid archive
     ZipWriter(const ZipWriter&) = delete;
     ZipWriter& operator=(const ZipWriter&) = delete;
 
