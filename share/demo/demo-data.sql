@@ -89,4 +89,9 @@ INSERT INTO failed_emails(user_id, alias_id, message_id, mail_from, rcpt_to, raw
          'From: friend@example.com' || char(10) || 'To: alias' || i || '@relay.example.com' || char(10) || 'Subject: Hello ' || i || char(10) || char(10) || 'Hi!' || char(10),
          80, (SELECT now FROM k) - 2 * 3600, 1, (SELECT now FROM k) - 3600, '451 4.7.1 try again later', 'pending'
   FROM seq WHERE i <= 20;
+
+-- Account lifecycle (issue 14): user 299 asked for the deletion of his account 10 days ago (past
+-- the 3-day grace: account-deletion purges it); user 7 asked for an export of his data.
+UPDATE users SET status = 'deleted', deleted_at = (SELECT now - 10 * day FROM k) WHERE id = 299;
+INSERT INTO exports(user_id, requested_at) VALUES(7, (SELECT now - 60 FROM k));
 COMMIT;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: builds a demo database with synthetic data (a few hundred users, six months of
-# sessions, magic links, logs and held mail), runs `mailjobs tick` once, and shows the result.
+# sessions, magic links, logs and held mail, a deleted account and an export request), runs
+# `mailjobs tick` once, and shows the result.
 # Everything stays in out/demo/; mail goes to a maildir there, nothing leaves the machine.
 set -euo pipefail
 mj=$1
@@ -26,6 +27,12 @@ for t in $tables; do
 done
 echo
 echo "== mail written by the demo (maildir): $(ls var/maildir/new 2>/dev/null | wc -l) messages in $demo/var/maildir/new"
+echo
+echo "== account lifecycle"
+sqlite3 var/demo.db "SELECT '  account deletion ' || id || ': ' || status || ', ' || counts FROM account_deletions"
+sqlite3 var/demo.db "SELECT '  export ' || id || ' of user ' || user_id || ': ' || status || ', ' || size_bytes || ' bytes in ' || path FROM exports"
+link=$(grep -rho 'https://relay.example.com/cgi-bin/mailjobs.cgi/exports/[A-Za-z0-9_-]*' var/maildir/new 2>/dev/null | head -1 || true)
+echo "  export link mailed to user 7: ${link:-(not sent yet)}"
 echo
 echo "== mailjobs history"
 "$mj" history
