@@ -53,12 +53,39 @@ void store_first_due(Db& db, const std::string& job, int64_t first) {
     });
 }
 
+struct Turn { const JobDef* job; int64_t due_at; };
+
+// Rule 5 (due.h): after the last job, one more turn for each job with a follow-up probe whose
+// latest turn ended done and whose queue holds rows it could take now, in tick order, while budget
+// is left. A probe that fails (a busy database) only costs the follow-up: logged, the tick goes on.
+template <class Run>
+void follow_up_turns(Db& db, const Config& config, const std::vector<Turn>& due,
+                     const std::map<const JobDef*, Outcome>& last_outcome, Run run, int64_t now,
+                     std::chrono::steady_clock::time_point deadline) {
+    for (const Turn& t : due) {
+        if (!t.job->follow_up) continue;
+        auto it = last_outcome.find(t.job);
+        if (it == last_outcome.end() || it->second != Outcome::done) continue;  // it had no turn, or left work anyway
+        if (g_stop_signal.load() || std::chrono::steady_clock::now() >= deadline) return;
+        int64_t waiting = 0;
+        try {
+            waiting = t.job->follow_up(db, config, now);
+        } catch (const std::exception& e) {
+            logger().log(Level::warn, "follow_up_probe_failed", {{"error", e.what()}}, t.job->name);
+            continue;
+        }
+        if (waiting <= 0) continue;
+        logger().log(Level::info, "follow_up_turn", {{"due", waiting}, {"reason", "queued after its turn in this tick"}},
+                     t.job->name);
+        run(t);
+    }
+}
+
 }  // namespace
 
 std::vector<RunResult> run_due_jobs(Db& db, const Config& config, Trigger trigger, int64_t now,
                                     std::chrono::steady_clock::time_point deadline) {
     const std::string& tz = config.str("general", "timezone");
-    struct Turn { const JobDef* job; int64_t due_at; };
     std::vector<Turn> due;
     for (const auto& d : load_due_state(db, config)) {
         int64_t at = d.next_due_at;
@@ -77,6 +104,7 @@ std::vector<RunResult> run_due_jobs(Db& db, const Config& config, Trigger trigge
 
     // The share rule (due.h). `waiting` counts the turns not yet started in this pass.
     std::vector<RunResult> results;
+    std::map<const JobDef*, Outcome> last_outcome;  // how each job's latest turn in this tick ended
     auto base = [&](const Turn& t) {
         RunOptions o;
         o.trigger = trigger;
@@ -107,6 +135,7 @@ std::vector<RunResult> run_due_jobs(Db& db, const Config& config, Trigger trigge
             o.deadline = !first_pass || waiting == 1 ? deadline : start + (deadline - start) / waiting;
             results.push_back(run_job(db, config, *turns[i].job, o));
             const RunResult& r = results.back();
+            last_outcome[turns[i].job] = r.outcome;
             if (first_pass && r.outcome == Outcome::more && r.exit_reason == "budget reached" && o.deadline < deadline)
                 cut_short.push_back(turns[i]);
         }
@@ -115,6 +144,11 @@ std::vector<RunResult> run_due_jobs(Db& db, const Config& config, Trigger trigge
     auto again = pass(due, true);
     // Second turns only with budget left: what the first turns did not need.
     if (!again.empty() && !g_stop_signal.load() && std::chrono::steady_clock::now() < deadline) pass(again, false);
+    follow_up_turns(db, config, due, last_outcome, [&](const Turn& t) {
+        RunOptions o = base(t);
+        o.deadline = deadline;
+        results.push_back(run_job(db, config, *t.job, o));
+    }, now, deadline);
     return results;
 }
 

@@ -19,6 +19,14 @@
 //   4. A job that gets no turn at all (the budget was spent, e.g. by a batch that overran its
 //      share) is recorded as skipped with exit reason "budget reached" and stays due, so rule 1
 //      puts it first on the next tick.
+//   5. Follow-up (issue 14): a job with a follow-up probe (JobDef::follow_up: notification-delivery)
+//      whose last turn in this tick ended done gets one more turn after the last job, with all the
+//      budget still left, when its probe finds rows it could take now. Such rows were queued after
+//      its turn (a done run leaves nothing claimable at the tick's clock): the overflow-hold
+//      warnings, destination removal notices and account-deletion notices of the lower-priority
+//      jobs, which would otherwise wait for the next tick. Never when the probe finds nothing, the
+//      budget is spent or a signal came; history shows it as a second run row of the job with the
+//      tick's trigger, the log as "follow_up_turn".
 #pragma once
 #include <chrono>
 #include <vector>

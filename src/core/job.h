@@ -104,6 +104,12 @@ private:
 
 using JobFn = std::function<Outcome(JobContext&)>;
 
+// For a job that works a queue other jobs fill (notification-delivery sends the notices that
+// overflow-hold-expiry, destination-verification-expiry and account-deletion queue after its
+// turn): how many of its queue's rows it could take at `now` (due, claimable, within any cap).
+// Read-only. A tick gives such a job one follow-up turn after the last job (core/due.h, rule 5).
+using FollowUpProbe = int64_t (*)(Db& db, const Config& config, int64_t now);
+
 struct JobDef {
     const char* name;
     const char* summary;
@@ -112,6 +118,7 @@ struct JobDef {
     std::vector<const char*> conflicts;  // jobs this one must not overlap (seed 003)
     JobFn fn;
     const char* group = "cleanup";  // cleanup | delivery | account | housekeeping (`cleanup` API covers "cleanup")
+    FollowUpProbe follow_up = nullptr;  // nullptr: no follow-up turn
 };
 
 }  // namespace mj

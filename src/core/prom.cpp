@@ -98,10 +98,12 @@ std::string prom_text(const nlohmann::json& st) {
     auto per_queue = [&](const std::string& name, const std::string& help, const char* key) {
         f.head(name, "gauge", help);
         for (auto it = queues.begin(); it != queues.end(); ++it)
-            if (!it.value()[key].is_null()) f.sample(name, "queue=\"" + label(it.key()) + "\"", it.value()[key]);
+            if (it.value().contains(key) && !it.value()[key].is_null()) f.sample(name, "queue=\"" + label(it.key()) + "\"", it.value()[key]);
     };
     per_queue("mailjobs_queue_pending", "rows waiting or being worked on (failed_emails, delivery_log retries, notification_outbox)", "pending");
-    per_queue("mailjobs_queue_due", "pending rows that are due now", "due");
+    per_queue("mailjobs_queue_due", "pending rows that are due now (their user active)", "due");
+    per_queue("mailjobs_queue_waiting_user_inactive", "due rows held back because their user is soft-deleted or not active",
+              "waiting_user_inactive");
     per_queue("mailjobs_queue_oldest_pending_age_seconds", "age of the oldest pending row", "oldest_pending_age_s");
     f.head("mailjobs_status_timestamp_seconds", "gauge", "unix time these values were read");
     f.text += "mailjobs_status_timestamp_seconds " + number(st["now"]) + "\n";

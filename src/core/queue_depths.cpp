@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "core/user_data.h"  // whose a queue row is, and when its user is inactive (BJ-18)
+
 namespace mj {
 namespace {
 
@@ -29,10 +31,15 @@ nlohmann::json collect_queue_depths(Db& db, int64_t now) {
         p.step();
         nlohmann::json row = {{"pending", p.column(0).as_int64()}, {"oldest_pending_age_s", nullptr}};
         if (!p.column(1).is_null()) row["oldest_pending_age_s"] = std::max<int64_t>(0, now - p.column(1).as_int64());
-        Statement d(db, "SELECT count(*) FROM " + t + " WHERE " + q.due);
+        // Due rows whose user is soft-deleted or not active are not due: no job takes them until
+        // the account is active again (claim.h). They are shown apart, as history counts them.
+        const std::string inactive = row_user_inactive_sql(t, t);
+        Statement d(db, "SELECT count(*) FILTER (WHERE NOT " + inactive + "), count(*) FILTER (WHERE " + inactive +
+                            ") FROM " + t + " WHERE " + q.due);
         d.bind(1, now);
         d.step();
         row["due"] = d.column(0).as_int64();
+        row["waiting_user_inactive"] = d.column(1).as_int64();
         out[t] = row;
     }
     return out;
@@ -57,13 +64,15 @@ nlohmann::json recent_operator_alerts(Db& db, int limit) {
 
 std::string queue_depths_text(const nlohmann::json& queues) {
     char line[160];
-    std::snprintf(line, sizeof line, "\n%-32s %9s %9s  %s\n", "QUEUE", "PENDING", "DUE", "OLDEST PENDING");
+    std::snprintf(line, sizeof line, "\n%-32s %9s %9s %24s  %s\n", "QUEUE", "PENDING", "DUE", "WAITING (USER INACTIVE)",
+                  "OLDEST PENDING");
     std::string out = line;
     for (auto it = queues.begin(); it != queues.end(); ++it) {
         const auto& q = it.value();
         std::string age = q["oldest_pending_age_s"].is_null() ? "-" : std::to_string(q["oldest_pending_age_s"].get<int64_t>()) + "s";
-        std::snprintf(line, sizeof line, "%-32s %9lld %9lld  %s\n", it.key().c_str(), static_cast<long long>(q["pending"].get<int64_t>()),
-                      static_cast<long long>(q["due"].get<int64_t>()), age.c_str());
+        std::snprintf(line, sizeof line, "%-32s %9lld %9lld %24lld  %s\n", it.key().c_str(),
+                      static_cast<long long>(q["pending"].get<int64_t>()), static_cast<long long>(q["due"].get<int64_t>()),
+                      static_cast<long long>(q.value("waiting_user_inactive", int64_t(0))), age.c_str());
         out += line;
     }
     return out;

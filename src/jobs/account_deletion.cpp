@@ -147,18 +147,40 @@ void count_dry(JobContext& ctx, const TombstoneKey& key, const std::string& spoo
     ctx.counts.add("accounts_deleted", 1);
 }
 
+// start() and finish() are one transaction each and cannot be split: the first makes the deletion
+// irreversible together with its notice, the last removes the users row together with "done" and
+// the audit event. When max_transaction stops one (TransactionTooLong: rolled back, nothing of it
+// committed), the same transaction again would only be stopped again: the run ends failed with one
+// line that says which transaction of which deletion and what to change, not only the time bound's
+// message. The next run, once fixed, does that transaction again.
+template <class F>
+void write_whole(JobContext& ctx, const char* which, const std::string& user_uuid, F&& fn) {
+    try {
+        ctx.db.write(std::forward<F>(fn));
+    } catch (const TransactionTooLong& stopped) {
+        const int64_t bound_ms = stopped.bound_us / 1000, held_ms = stopped.held_us / 1000;
+        ctx.error("deletion_transaction_too_long",
+                  {{"transaction", which}, {"user_uuid", user_uuid}, {"bound_ms", bound_ms}, {"txn_ms", held_ms}});
+        throw std::runtime_error("account deletion of user " + user_uuid + ": its " + which + " passed max_transaction (" +
+                                 std::to_string(bound_ms) + " ms, stopped after " + std::to_string(held_ms) +
+                                 " ms) and rolled back; it cannot be split: raise [general] max_transaction");
+    }
+}
+
 // The first transaction: re-check the request, create the account_deletions row (irreversible from
 // here), queue the notice. Returns false when the request was undone meanwhile.
 bool start(JobContext& ctx, int64_t user_id, int64_t cutoff, Deletion& d) {
     bool started = false;
     nlohmann::json waiting;
     int64_t notices = 0;
-    ctx.db.write([&] {
+    std::string user_uuid = "id " + std::to_string(user_id);  // the uuid once read: for the message above
+    write_whole(ctx, "first transaction (account_deletions row and notice)", user_uuid, [&] {
         Statement u = ctx.db.query("SELECT uuid, email, deleted_at FROM users WHERE id = ? AND deleted_at IS NOT NULL "
                                    "AND deleted_at <= ?",
                                    user_id, cutoff);
         if (!u.step()) return;  // undone (deleted_at cleared) since the selection: never touched
         const std::string uuid = u.column(0).as_text(), email = u.column(1).as_text();
+        user_uuid = uuid;
         const int64_t requested_at = u.column(2).as_int64();
         waiting = waiting_counts(ctx.db, user_id);
         // The notice before any row holding the address goes; user_id NULL so the purge does not
@@ -199,7 +221,7 @@ bool start(JobContext& ctx, int64_t user_id, int64_t cutoff, Deletion& d) {
 void finish(JobContext& ctx, Deletion& d) {
     int64_t users = 0;
     nlohmann::json counts = d.counts;
-    ctx.db.write([&] {
+    write_whole(ctx, "last transaction (users row, done and audit event)", d.user_uuid, [&] {
         Statement del = ctx.db.query("DELETE FROM users WHERE id = ?", d.user_id);
         del.step();
         users = ctx.db.scalar("SELECT changes()");

@@ -77,6 +77,16 @@ OutboxRow read_row(Statement& q) {
 const char* kColumns = "id, user_id, to_address, persona, coalesce(from_name,''), kind, subject, body, coalesce(body_html,''), attempts, "
                        "coalesce(message_id,''), coalesce(digest_id, 0)";
 
+// Quota windows follow the job's clock, so --now replays and tests see the hours they name.
+int64_t window_of(int64_t now) { return now - now % 3600; }
+
+// E-mails sent (or claimed to be sent) in the hour window of `now`.
+int64_t sent_in_window(Db& db, int64_t now) {
+    Statement q(db, "SELECT sent FROM send_quota WHERE window_start = ?");
+    q.bind(1, window_of(now));
+    return q.step() ? q.column(0).as_int64() : 0;
+}
+
 struct Run {
     explicit Run(JobContext& c) : ctx(c) {}
     JobContext& ctx;
@@ -90,14 +100,9 @@ struct Run {
     int64_t now() const {
         return ctx.now + std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
     }
-    // Quota windows follow the job's clock, so --now replays and tests see the hours they name.
-    int64_t window() const { return ctx.now - ctx.now % 3600; }
+    int64_t window() const { return window_of(ctx.now); }
 
-    int64_t sent_this_hour() {
-        Statement q(ctx.db, "SELECT sent FROM send_quota WHERE window_start = ?");
-        q.bind(1, window());
-        return q.step() ? q.column(0).as_int64() : 0;
-    }
+    int64_t sent_this_hour() { return sent_in_window(ctx.db, ctx.now); }
 
     void add_quota(int64_t n) {
         if (!n) return;
@@ -402,6 +407,12 @@ struct Run {
 };
 
 }  // namespace
+
+int64_t notification_delivery_follow_up(Db& db, const Config& config, int64_t now) {
+    // Under the hourly cap a run could send nothing: no follow-up turn only to say so.
+    if (sent_in_window(db, now) >= config.integer("job.notification-delivery", "hourly_cap")) return 0;
+    return static_cast<int64_t>(claimable(db, kQueue, now, 1).size());
+}
 
 Outcome notification_delivery(JobContext& ctx) {
     Run run(ctx);

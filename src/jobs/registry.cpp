@@ -52,7 +52,8 @@ void register_jobs() {
         {"account-deletion", "purge soft-deleted accounts after the grace, table by table in short batches, users last (BJ-18)", "@hourly", 35, {}, account_deletion, "account"},
         // --- delivery jobs (issue 5) ---
         {"forward-retry", "resend failed forwards 1h, 6h, 24h, 48h after the failure; then notify the user once (BJ-03)", "every 15m", 90, {}, forward_retry, "delivery"},
-        {"notification-delivery", "send the notification outbox in batches under the hourly cap (BJ-21)", "every tick", 80, {}, notification_delivery, "delivery"},
+        {"notification-delivery", "send the notification outbox in batches under the hourly cap (BJ-21)", "every tick", 80, {}, notification_delivery, "delivery",
+         notification_delivery_follow_up},  // rule 5 of core/due.h: sends what the jobs after it queued
         // --- monitoring jobs (issue 5) ---
         {"webhook-retry", "post due webhook deliveries, signed; retry 1m, 5m, 30m, 2h, then permanently failed (BJ-15)", "every tick", 85, {}, webhook_retry, "delivery"},
     });

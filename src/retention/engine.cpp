@@ -102,6 +102,24 @@ int64_t count_selected(Db& db, const Policy& p) {
     return q.column(0).as_int64();
 }
 
+namespace {
+
+// Dry-run: the dependent rows a real run would delete with the selected rows (message_logs'
+// header snapshots, destinations' alias links), per dependent table, so that a dry run reports the
+// same counts per table as the real run.
+void count_dependents(JobContext& ctx, const Policy& p) {
+    if (p.action != Policy::Action::remove) return;
+    for (const auto& dep : p.dependents) {
+        Statement q(ctx.db, "SELECT count(*) FROM " + quote_ident(dep.table) + " WHERE " + quote_ident(dep.column) +
+                                " IN (SELECT rowid FROM " + quote_ident(p.table) + " WHERE " + age_condition(p) + ")");
+        q.bind(1, p.cutoff);
+        q.step();
+        ctx.counts.add(dep.table, q.column(0).as_int64());
+    }
+}
+
+}  // namespace
+
 PurgeResult purge(JobContext& ctx, const Policy& p) {
     if (p.cap) return purge_capped(ctx, p);
     PurgeResult result;
@@ -112,6 +130,7 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
         result.finished = true;
         ctx.counts.examined += result.rows;
         ctx.counts.add(counter, result.rows);
+        count_dependents(ctx, p);
         ctx.info("would_purge", {{"table", p.table}, {"rows", result.rows}, {"cutoff", p.cutoff}});
         return result;
     }

@@ -85,9 +85,10 @@ struct PurgeResult {
 };
 
 // Purges in batches until done or ctx.should_stop(). Counts go to ctx.counts (examined, changed,
-// by table). In dry-run it only counts (reads, no lock) and reports finished. Throws what SQLite
-// throws (the open batch rolls back; committed batches stay), TransactionTooLong when a batch of
-// one row passes max_transaction, LeaseLost when the job's lease is gone.
+// by table). In dry-run it only counts (reads, no lock), the dependents' rows per table as a run
+// deletes them, and reports finished. Throws what SQLite throws (the open batch rolls back;
+// committed batches stay), TransactionTooLong when a batch of one row passes max_transaction,
+// LeaseLost when the job's lease is gone.
 PurgeResult purge(JobContext& ctx, const Policy& policy);
 
 // How many rows the policy selects now (read only). Used by dry-run and `cleanup preview`.

@@ -39,7 +39,7 @@ assert_eq "$(sql "SELECT count(*) FROM notification_outbox")" 0 "no notices whil
 on="--set job.destination-verification-expiry.remove_unverified=true"
 snap=$(sql "SELECT count(*) || '/' || sum(ifnull(verification_notice_at, 0)) FROM destinations")
 expect_exit 0 mj run destination-verification-expiry $on --dry-run --now $NOW --json
-assert_eq "$(json_get "sorted(d[0]['counts'].items())")" "[('destination_removal_notices', 2), ('destinations', 1)]" "dry-run with removal"
+assert_eq "$(json_get "sorted(d[0]['counts'].items())")" "[('alias_destinations', 1), ('destination_removal_notices', 2), ('destinations', 1)]" "dry-run with removal (the alias link too)"
 assert_eq "$(sql "SELECT count(*) || '/' || sum(ifnull(verification_notice_at, 0)) FROM destinations")" "$snap" "dry-run changed nothing"
 expect_exit 0 mj run destination-verification-expiry $on --now $NOW --json
 assert_eq "$(json_get "sorted(d[0]['counts'].items())")" \

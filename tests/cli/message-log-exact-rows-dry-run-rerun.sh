@@ -1,6 +1,7 @@
 # message-log-cleanup: exactly the rows older than 90 d go (a row exactly at the cutoff stays),
 # folded into message_stats_daily and taking their header snapshots with them in the same
-# transaction; dry-run counts the same and changes nothing; a rerun changes and folds nothing.
+# transaction; dry-run reports the same counts per table (snapshots included) and changes nothing;
+# a rerun changes and folds nothing.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/retention-b.bash"
 init_db
@@ -15,11 +16,14 @@ add_logs 3000 $((NOW - 200*D)) 1000          # all older than 90 d (ids 5..3004)
 before=$(all_log_totals)
 expect_exit 0 mj run message-log-cleanup --dry-run --now $NOW --json
 assert_eq "$(json_get "d[0]['counts']['message_logs']")" 3002 "dry-run count"
+assert_eq "$(json_get "d[0]['counts'].get('header_snapshots')")" 2 "dry-run counts the snapshots that go with them"
+dry_counts=$(json_get "json.dumps(d[0]['counts'], sort_keys=True)")
 assert_eq "$(sql "SELECT count(*) FROM message_logs")" 3004 "dry-run deleted nothing"
 assert_eq "$(sql "SELECT count(*) FROM message_stats_daily")" 0 "dry-run folded nothing"
 expect_exit 0 mj run message-log-cleanup --now $NOW --json
 assert_eq "$(json_get "d[0]['counts']['message_logs']")" 3002 "deleted as counted"
 assert_eq "$(json_get "d[0]['counts']['header_snapshots']")" 2 "their snapshots went with them"
+assert_eq "$(json_get "json.dumps(d[0]['counts'], sort_keys=True)")" "$dry_counts" "counts per table == dry-run counts"
 assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM message_logs ORDER BY id)")" "2,4" "rows left"
 assert_eq "$(sql "SELECT group_concat(message_log_id) FROM (SELECT message_log_id FROM header_snapshots ORDER BY 1)")" "2,4" "snapshots left"
 day1=$(( (NOW - 90*D - 1) / D * D ))

@@ -18,7 +18,7 @@ TEST_CASE("prom_text: HELP and TYPE per family, labels escaped, never-run jobs w
                    {"last_duration_ms", 1500}, {"next_due_at", 1795000060}},
                   {{"name", "we\"ird"}, {"enabled", false}, {"running", false}, {"consecutive_failures", 0},
                    {"last_outcome", nullptr}, {"next_due_at", nullptr}}}},
-        {"queues", {{"delivery_log", {{"pending", 3}, {"due", 1}, {"oldest_pending_age_s", 120}}},
+        {"queues", {{"delivery_log", {{"pending", 3}, {"due", 1}, {"waiting_user_inactive", 2}, {"oldest_pending_age_s", 120}}},
                     {"notification_outbox", {{"pending", 0}, {"due", 0}, {"oldest_pending_age_s", nullptr}}}}}};
     std::string t = mj::prom_text(st);
     auto has = [&](const std::string& s) { return t.find(s) != std::string::npos; };
@@ -33,6 +33,8 @@ TEST_CASE("prom_text: HELP and TYPE per family, labels escaped, never-run jobs w
     CHECK_FALSE(has("mailjobs_job_last_run_failed{job=\"we\\\"ird"));
     CHECK(has("mailjobs_queue_pending{queue=\"delivery_log\"} 3\n"));
     CHECK(has("mailjobs_queue_oldest_pending_age_seconds{queue=\"delivery_log\"} 120\n"));
+    CHECK(has("mailjobs_queue_waiting_user_inactive{queue=\"delivery_log\"} 2\n"));
+    CHECK_FALSE(has("mailjobs_queue_waiting_user_inactive{queue=\"notification_outbox\"}"));  // absent: no sample
     CHECK_FALSE(has("mailjobs_queue_oldest_pending_age_seconds{queue=\"notification_outbox\"}"));
     CHECK(has("mailjobs_status_timestamp_seconds 1795000000\n"));
     // every sample line belongs to a family declared before it
