@@ -31,7 +31,14 @@ echo
 echo "== account lifecycle"
 sqlite3 var/demo.db "SELECT '  account deletion ' || id || ': ' || status || ', ' || counts FROM account_deletions"
 sqlite3 var/demo.db "SELECT '  export ' || id || ' of user ' || user_id || ': ' || status || ', ' || size_bytes || ' bytes in ' || path FROM exports"
-link=$(grep -rho 'https://relay.example.com/cgi-bin/mailjobs.cgi/exports/[A-Za-z0-9_-]*' var/maildir/new 2>/dev/null | head -1 || true)
+# (the body is quoted-printable: a long link is folded, so the mail is decoded, as a mail client does)
+link=$(python3 -c '
+import email, glob, re
+for f in glob.glob("var/maildir/new/*"):
+    body = email.message_from_binary_file(open(f, "rb")).get_payload(decode=True).decode()
+    m = re.search(r"https://\S+/exports/[A-Za-z0-9_-]+", body)
+    if m: print(m.group(0)); break
+')
 echo "  export link mailed to user 7: ${link:-(not sent yet)}"
 echo
 echo "== mailjobs history"
