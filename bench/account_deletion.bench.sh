@@ -15,9 +15,20 @@
 # longest write transaction (job_runs.max_txn_ms), the writer's p50/p99/max insert latency and
 # lock wait, for both; figures only, no verdicts.
 #
-# Results (2-core VM shared with other work, 1M rows, 2026-12-02; see the lines printed):
-#   variant                       rows     s    rows/s  longest txn  writer p50  p99     max
-#   account-deletion (batches) 1000000  see the final report of this run's author (bench/README absent)
+# Results (2-core VM shared with other work, 2026-12-02, commit 21ecf26; writer p50/p99/max in ms):
+#   rows   variant                       rows done      s   rows/s  longest txn  writer p50/p99/max
+#   100k   account-deletion (batches)    100321 all   0.78  128617     19 ms     0.20 / 19.1 / 22.1
+#   100k   one cascading DELETE           95321 (a)   0.26  368035    259 ms     0.16 / 230 / 230
+#   1M     account-deletion (batches)      2120     120 (b)     18     89 ms     0.16 / 79.4 / 233
+#   1M     one cascading DELETE          950321 (a)   2.55  372938   2548 ms     0.13 / 2335 / 2335
+# (a) without the 5 % job_attempts, which have no foreign key and stay behind.
+# (b) stopped by the budget in its first step (job_attempts/delivery_log). At 1M the selection of a
+#     batch costs the same whatever its size: job_attempts ... item_id IN (SELECT id FROM delivery_log
+#     WHERE user_id = ?) ORDER BY rowid LIMIT n takes 63 ms for n = 10 or 1000 (the whole IN list and a
+#     sort each time; 0.7 ms when the parent ids are taken in keyset order, 1000 at a time), and
+#     message_logs ... WHERE user_id = ? ORDER BY rowid 27-33 ms (a sort of 300k rowids: the index is
+#     (user_id, created_at); 0.2 ms without the ORDER BY). Over the 12 ms target the batch sizer
+#     shrinks to 1 row: 18 rows/s, transactions of 40-90 ms. 300k rows: the same, 42 rows/s.
 set -euo pipefail
 MJ=${MAILJOBS_BIN:?set MAILJOBS_BIN to the mailjobs binary}
 here=$(cd "$(dirname "$0")" && pwd)
