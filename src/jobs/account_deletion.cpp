@@ -250,8 +250,11 @@ void finish(JobContext& ctx, Deletion& d) {
 // Walks the list from d.step; false when stopped (budget, signal, lease) before the end.
 bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFiles& spool, SpoolFiles& export_files, BatchSizer& sizer,
                 PurgeConnection& connection) {
+    int64_t parent_after = 0;  // the parent window of a step reached through a parent (below)
+    size_t window_step = d.step;
     while (d.step < steps().size()) {
         const auto& e = steps()[d.step];
+        if (window_step != d.step) parent_after = 0, window_step = d.step;
         if (std::string(e.table) == "users") {
             finish(ctx, d);
             return true;
@@ -268,6 +271,7 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
         const int64_t limit = sizer.size();
         int64_t changed = 0, tombstones = 0;
         size_t next_step = d.step;
+        int64_t window_after = parent_after;  // kept only if the batch commits
         nlohmann::json counts;
         try {
             // As the retention engine's batches: the writers' gap after each, WAL checkpoints on
@@ -293,8 +297,36 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
                 // batch size; bench/account_deletion.bench.sh).
                 sel += " LIMIT " + std::to_string(limit);
                 std::vector<int64_t> ids;
-                Statement q = ctx.db.query(sel, d.user_id);
-                while (q.step()) ids.push_back(q.column(0).as_int64());
+                const auto parents = std::string(e.parent) == "users" ? std::vector<const UserDataTable*>{}
+                                                                      : user_data_entries(e.parent);
+                if (parents.size() == 1 && std::string(parents[0]->parent) == "users" && e.fate == UserRowFate::deleted) {
+                    // Reached through a parent (job_attempts of the user's deliveries): `IN (SELECT id
+                    // FROM parent WHERE user_id = ?)` builds the whole id list in every batch (31 ms
+                    // at 50k parents). The parents are walked instead, 1000 ids at a time in id order
+                    // (parent_after, kept for this step while the run lasts), and the children of each
+                    // window are taken by the child's index.
+                    const std::string pt = e.parent, pc = e.parent_column;
+                    const std::string window = "SELECT " + pt + "." + pc + user_rows_select_sql(*parents[0]).substr(8) + " AND " + pt +
+                                               "." + pc + " > ?2 ORDER BY " + pt + "." + pc + " LIMIT 1000";
+                    const std::string when = *e.when_column ? std::string(" AND ") + e.when_column + " = '" + e.when_value + "'" : "";
+                    while (static_cast<int64_t>(ids.size()) < limit) {
+                        Statement w = ctx.db.query(window, d.user_id, window_after);
+                        std::vector<int64_t> pids;
+                        while (w.step()) pids.push_back(w.column(0).as_int64());
+                        w.reset();
+                        if (pids.empty()) break;
+                        Statement c = ctx.db.query("SELECT rowid FROM " + std::string(e.table) + " WHERE " + e.via_column + " IN (" +
+                                                   rowid_list(pids) + ")" + when + " LIMIT " +
+                                                   std::to_string(limit - static_cast<int64_t>(ids.size())));
+                        int64_t got = 0;
+                        while (c.step()) ids.push_back(c.column(0).as_int64()), ++got;
+                        if (static_cast<int64_t>(ids.size()) < limit) window_after = pids.back();  // window done
+                        if (got == 0 && static_cast<int64_t>(pids.size()) < 1000) break;
+                    }
+                } else {
+                    Statement q = ctx.db.query(sel, d.user_id);
+                    while (q.step()) ids.push_back(q.column(0).as_int64());
+                }
                 if (static_cast<int64_t>(ids.size()) < limit) next_step = d.step + 1;
                 if (!ids.empty()) {
                     if (has_files) files->collect(e.table, ids);
@@ -327,6 +359,7 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
         sizer.record(changed ? changed : 1, ctx.db.last_txn_us());
         d.counts = counts;
         d.step = next_step;
+        parent_after = window_after;
         ctx.counts.add(count_name(e), changed);
         ctx.counts.add("alias_tombstones", tombstones);
         ctx.counts.changed += changed;
