@@ -39,11 +39,9 @@ const WaitingQueue kWaitingQueues[] = {
 // The primary-key columns of a WITHOUT ROWID table ("alias_id, destination_id"); "" for a table
 // with a rowid (deleted by rowid, its ids known, so its spool files can follow).
 std::string without_rowid_key(Db& db, const std::string& table) {
-    if (!db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ? AND sql LIKE '%WITHOUT ROWID%'", table))
-        return "";
     std::string cols;
-    Statement q = db.query("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", table);
-    while (q.step()) cols += (cols.empty() ? "" : ", ") + q.column(0).as_text();
+    for (const auto& c : db.row_key(table))
+        if (c != "rowid") cols += (cols.empty() ? "" : ", ") + c;
     return cols;
 }
 

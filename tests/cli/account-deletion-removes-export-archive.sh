@@ -1,8 +1,6 @@
 # account-deletion removes the user's export archives with their rows (a dry-run counts them
 # first); another user's archive stays, and its link still works.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/retention-b.bash"
-. "$(dirname "$0")/account-deletion.bash"
 . "$(dirname "$0")/account-export.bash"
 init_db
 export_config

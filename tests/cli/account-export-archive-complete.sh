@@ -4,8 +4,6 @@
 # 0600, the row 'ready' with the hash of the token mailed in the one notice. Dry-run before reports
 # the counts the real run then reports; a rerun changes nothing and mails nothing.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/retention-b.bash"
-. "$(dirname "$0")/account-deletion.bash"
 . "$(dirname "$0")/account-export.bash"
 init_db
 export_config

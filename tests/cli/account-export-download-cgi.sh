@@ -4,8 +4,6 @@
 # the token never reaches mailjobs' log. A 150 MB archive streams to curl while the CGI process is
 # held to 64 MB of address space, so it cannot have buffered the file.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/retention-b.bash"
-. "$(dirname "$0")/account-deletion.bash"
 . "$(dirname "$0")/account-export.bash"
 . "$(dirname "$0")/../servers/lighttpd.sh"
 init_db

@@ -4,8 +4,6 @@
 # run left and archives without a ready row are swept, files that are not the job's are never
 # touched. Dry-run counts each of these as the run then does them.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/retention-b.bash"
-. "$(dirname "$0")/account-deletion.bash"
 . "$(dirname "$0")/account-export.bash"
 init_db
 export_config

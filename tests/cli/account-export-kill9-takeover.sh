@@ -4,8 +4,6 @@
 # An export stopped by the time budget deletes its partial file and gives the request back, with
 # the reason, for the next run.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/retention-b.bash"
-. "$(dirname "$0")/account-deletion.bash"
 . "$(dirname "$0")/account-export.bash"
 init_db
 export_config

@@ -4,8 +4,6 @@
 # max_attempts is 'failed' with the error (the user may ask again); a soft-deleted or suspended
 # user's request waits untouched (attempts 0) and is built once the account is active again.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/retention-b.bash"
-. "$(dirname "$0")/account-deletion.bash"
 . "$(dirname "$0")/account-export.bash"
 init_db
 export_config

@@ -1,5 +1,7 @@
-# Helpers of the account-export tests (tests/cli/account-export-*.sh); source after lib.sh,
+# Helpers of the account-export tests (tests/cli/account-export-*.sh); source after lib.sh. Brings
 # retention-b.bash and account-deletion.bash (add_account fills every table of the list).
+. "$(dirname "${BASH_SOURCE[0]}")/retention-b.bash"
+. "$(dirname "${BASH_SOURCE[0]}")/account-deletion.bash"
 
 # export_config: [export] in jobs.ini (folder var/exports, a link base) and the spool folder.
 export_config() {
