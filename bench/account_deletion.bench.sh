@@ -40,40 +40,11 @@ ROWS=${BENCH_DELETION_ROWS:-1000000}
 BUDGET=${BENCH_DELETION_BUDGET:-120s}
 NOW=1795000000                 # 2026-11-18T11:06:40Z: the data ends here
 USER_ID=2                      # the account (gen_account_db.sql)
-bin=$(dirname "$MJ")/bench
-work=$(realpath -m "$bin/deletion-work")
-cache=$(realpath -m "$root/out/bench-cache")
-mkdir -p "$bin" "$cache"
-# One benchmark at a time on this machine (the lock the other benchmarks take too).
-exec 9>"$cache/.lock"
-flock -n 9 || { echo "bench: waiting for another benchmark run to finish" >&2; flock 9; }
-rm -rf "$work" && mkdir -p "$work"
-say() { echo "bench: $*" >&2; }
-
-# 1. Helper programs, against the same static SQLite the binary links.
-for p in app_writer measure ref_cascade; do
-  if [ ! -x "$bin/$p" ] || [ "$here/$p.cpp" -nt "$bin/$p" ] || [ "$here/bench_util.h" -nt "$bin/$p" ]; then
-    g++ -O2 -std=c++17 -Wall -Wextra -o "$bin/$p" "$here/$p.cpp" -static -lsqlite3 -lpthread -ldl 2>&1 |
-      grep -v -e 'unixDlOpen' -e "Using 'dlopen'" >&2 || true
-  fi
-done
-
-# 2. The cached database: `mailjobs migrate`, then the generator.
-printf '[general]\ndatabase = %s/cfg.db\nlog_file = %s/cfg.log\n' "$work" "$work" >"$work/cfg.ini"
-"$MJ" migrate --config "$work/cfg.ini" --database "$work/schema.db" >/dev/null
-key=$( { sqlite3 "$work/schema.db" "SELECT sql FROM sqlite_master ORDER BY name"; cat "$here/gen_account_db.sql"; } |
-       sha256sum | cut -c1-10)
-f="$cache/account-$ROWS-$key.db"
-if [ ! -f "$f" ]; then
-  find "$cache" -name "account-$ROWS-*" -delete
-  say "generating an account of $ROWS rows into $f (once)"
-  rm -f "$f.tmp"*
-  t0=$(date +%s)
-  "$MJ" migrate --config "$work/cfg.ini" --database "$f.tmp" >/dev/null
-  sqlite3 "$f.tmp" -cmd ".parameter set @rows $ROWS" -cmd ".parameter set @now $NOW" <"$here/gen_account_db.sql" >/dev/null
-  mv "$f.tmp" "$f"
-  say "generated in $(( $(date +%s) - t0 )) s"
-fi
+. "$here/lib.sh"
+bench_start deletion
+# 1. Helper programs, against the same static SQLite the binary links. 2. The cached database.
+bench_helpers app_writer measure ref_cascade
+f=$(cached_db account "$here/gen_account_db.sql" "$ROWS" "$NOW")
 say "dataset: $f ($(du -m "$f" | cut -f1) MB)"
 
 # The account's rows, per table of the list (audit_logs: rows still tied to the user), and the

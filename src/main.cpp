@@ -31,6 +31,8 @@ const Command* commands() {
         {"config", "effective configuration with the origin of each value", cmd_config},
         {"migrate", "apply pending schema migrations", cmd_migrate},
         {"vacuum", "return free pages to the disk now, in short steps: vacuum [--max-runtime D] [--dry-run]", cmd_vacuum},
+        {"backup", "write a verified, compressed copy of the database now: backup [--max-runtime D] [--dry-run]", cmd_backup},
+        {"restore", "put a backup back (application stopped): restore FILE", cmd_restore},
         {"unlock", "remove a job's lease: unlock JOB [--force]", cmd_unlock},
         {nullptr, nullptr, nullptr}};
     return table;

@@ -16,7 +16,8 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan
 # second: config and --now parsing, every CGI route, the purge engine and operator policies, the
 # delivery paths against the real SMTP/HTTP servers, signals and kill -9 recovery.
 ci_subset=(config- cgi- cleanup- retention-policies forward-retry webhook- notification- mail- status-
-           schedule- kill9-lease signal- db- account-export-archive account-export-queue account-deletion-removes)
+           schedule- kill9-lease signal- db- account-export-archive account-export-queue account-deletion-removes
+           backup-consistent restore-)
 rc=0
 start=$(date +%s)
 "$dir/unit_tests" || rc=1

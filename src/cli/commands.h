@@ -22,6 +22,8 @@ int cmd_unlock(int argc, char** argv);
 int cmd_config(int argc, char** argv);
 int cmd_migrate(int argc, char** argv);
 int cmd_vacuum(int argc, char** argv);
+int cmd_backup(int argc, char** argv);
+int cmd_restore(int argc, char** argv);
 int cmd_cleanup(int argc, char** argv);
 
 void install_signal_handlers();

@@ -1,8 +1,10 @@
-// mailjobs migrate: bring the schema up to this binary's version (first use does it too).
+// mailjobs migrate: bring the schema up to this binary's version (first use does it too), with a
+// backup first when an existing schema is upgraded (core/startup.h migrate_database).
 #include <cstdio>
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/startup.h"
 
 namespace mj {
 
@@ -14,9 +16,10 @@ int cmd_migrate(int argc, char** argv) {
     auto db = Db::open(config.path("general", "database"), config.duration("general", "busy_timeout") * 1000, Db::Migrate::no,
                        Db::options(config));
     int before = db->schema_version();
-    int applied = db->migrate();
-    std::printf("%s: schema version %d -> %d (%d migration%s applied)\n", db->path().c_str(), before,
-                db->schema_version(), applied, applied == 1 ? "" : "s");
+    const std::string backup = migrate_database(*db, config);
+    const int applied = db->schema_version() - before;
+    std::printf("%s: schema version %d -> %d (%d migration%s applied)%s\n", db->path().c_str(), before,
+                db->schema_version(), applied, applied == 1 ? "" : "s", backup.empty() ? "" : ("; backup first: " + backup).c_str());
     return 0;
 }
 

@@ -67,6 +67,13 @@ const std::vector<KeyDef>& config_keys() {
         {"job.notification-cleanup", "hard_delete_after", T::duration, "30d", "soft-deleted notifications are deleted for good this long after deleted_at"},
         // [job.job-history-cleanup]
         {"job.job-history-cleanup", "older_than", T::duration, "90d", "delete job_runs, job_attempts, operator_alerts, send_quota, dns_checks older than this (the newest run of each job stays)"},
+        // [backup]: the backup job, `mailjobs backup`, and the backup `migrate` makes first (issue 17)
+        {"backup", "dir", T::path, "var/backups", "folder of the backups, outside public_html (created 0700, files 0600)"},
+        {"backup", "keep_daily", T::integer, "7", "the newest backup of each of this many most recent days with one is kept", nullptr, 1, 3650},
+        {"backup", "keep_weekly", T::integer, "4", "and the newest of each of this many most recent ISO weeks with one (0: none)", nullptr, 0, 520},
+        {"backup", "compress_level", T::integer, "6", "gzip level of the backup files: 1 fastest, 9 smallest", nullptr, 1, 9},
+        {"backup", "pages_per_step", T::integer, "1024", "database pages copied between two looks at the time budget", nullptr, 1, 1000000},
+        {"backup", "before_migrate", T::boolean, "true", "`mailjobs migrate` writes a backup into dir before it applies a migration"},
         // [job.vacuum]
         {"job.vacuum", "pages_per_step", T::integer, "256", "free pages returned to the file system per short transaction (fewer when a step takes over ~20 ms)", nullptr, 1, 1000000},
         // [retention.NAME]: operators' own policies, run by the job retention-policies

@@ -73,6 +73,8 @@ std::unique_ptr<Db> Db::open_plain(const std::string& path, int64_t busy_timeout
 
 std::unique_ptr<Db> Db::open_scratch() { return open_sqlite_scratch(); }
 
+bool Db::open_elsewhere(const std::string& path) { return !is_postgresql(path) && sqlite_open_elsewhere(path); }
+
 std::unique_ptr<WalCheckpointConnection> Db::open_checkpoint_connection(const std::string& path) {
     if (is_postgresql(path)) return nullptr;
     return open_sqlite_checkpoint_connection(path);

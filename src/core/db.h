@@ -69,6 +69,19 @@ public:
     virtual bool copy_wal(int* wal_frames, int* copied_frames) = 0;
 };
 
+// A consistent copy of a whole database into a new file, made in steps (the backup job, `migrate`'s
+// backup first): it copies the database as it was when the copy began, whatever is written
+// meanwhile, and never holds a lock the application's writers wait for (db.h: copy_to).
+class DbCopy {
+public:
+    virtual ~DbCopy() = default;
+    // Copies up to `pages` more pages; true once the whole database is in the new file (then the
+    // file is complete and closed, in rollback-journal mode: one self-contained file).
+    virtual bool step(int64_t pages) = 0;
+    virtual int64_t pages_total() = 0;
+    virtual int64_t pages_done() = 0;
+};
+
 class Db {
 public:
     enum class Migrate { yes, no };
@@ -92,6 +105,9 @@ public:
     static std::unique_ptr<Db> open_plain(const std::string& path, int64_t busy_timeout_ms, Access access);
     // An empty database in memory, gone when closed (a scratch schema).
     static std::unique_ptr<Db> open_scratch();
+    // Whether another process has the database at `path` open now (`restore` refuses then). Read
+    // from the locks the backend's connections hold, not guessed; this process's own do not count.
+    static bool open_elsewhere(const std::string& path);
     // A checkpoint connection to the database at `path`; nullptr when it cannot be opened.
     static std::unique_ptr<WalCheckpointConnection> open_checkpoint_connection(const std::string& path);
 
@@ -183,6 +199,11 @@ public:
     virtual void release_free_pages(int64_t pages) = 0;
     // Copies committed WAL pages back into the database file now, without waiting for readers.
     virtual void checkpoint_wal() = 0;
+    // Starts a copy of this database into `dest_path` (a new file, created with mode 0600). It reads
+    // through a connection of its own that holds one read snapshot for the whole copy: in WAL mode
+    // the application's writers never wait for it (only checkpoints stop at the snapshot, so the
+    // WAL grows by what is written meanwhile). Throws DbError when either file cannot be opened.
+    virtual std::unique_ptr<DbCopy> copy_to(const std::string& dest_path) = 0;
 
     // Settings a long purge changes for its length and restores (retention/purge_connection.h).
     // Whether deleted content is overwritten: off, on (also freed pages), fast (only in pages

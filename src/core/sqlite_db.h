@@ -52,6 +52,7 @@ public:
     AutoVacuum auto_vacuum() override;
     void release_free_pages(int64_t pages) override;
     void checkpoint_wal() override;
+    std::unique_ptr<DbCopy> copy_to(const std::string& dest_path) override;  // core/sqlite_copy.cpp
     SecureDelete secure_delete() override;
     void set_secure_delete(SecureDelete mode) override;
     int64_t cache_size() override;

@@ -95,3 +95,33 @@ std::unique_ptr<Db> open_sqlite_scratch() {
 }
 
 }  // namespace mj
+
+namespace mj {
+namespace {
+
+// Whether another process holds a POSIX lock on bytes [start, start + len) of `path` that a write
+// lock would conflict with. F_GETLK reports other processes' locks only.
+bool locked_by_other(const std::string& path, off_t start, off_t len) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct flock fl {};
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    fl.l_start = start;
+    fl.l_len = len;
+    const bool locked = ::fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+    ::close(fd);
+    return locked;
+}
+
+}  // namespace
+
+// SQLite's unix VFS: every connection to a WAL database holds a shared lock on the -shm file's
+// "dead man switch" byte (offset 128) for as long as it is open; a connection in rollback mode holds
+// a lock in the database file's lock range (PENDING_BYTE 0x40000000: pending, reserved, and 510
+// shared bytes) while it reads or writes.
+bool sqlite_open_elsewhere(const std::string& path) {
+    return locked_by_other(path + "-shm", 128, 1) || locked_by_other(path, 0x40000000, 512);
+}
+
+}  // namespace mj

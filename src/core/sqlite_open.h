@@ -15,5 +15,6 @@ std::unique_ptr<Db> open_sqlite(const std::string& path, int64_t busy_timeout_ms
 std::unique_ptr<Db> open_sqlite_plain(const std::string& path, int64_t busy_timeout_ms, Db::Access access);
 std::unique_ptr<Db> open_sqlite_scratch();
 std::unique_ptr<WalCheckpointConnection> open_sqlite_checkpoint_connection(const std::string& path);
+bool sqlite_open_elsewhere(const std::string& path);
 
 }  // namespace mj

@@ -1,8 +1,10 @@
 #include "core/startup.h"
 
 #include <cstdio>
+#include <ctime>
 #include <utility>
 
+#include "core/backup_file.h"
 #include "core/error.h"
 #include "core/job_catalogue.h"
 #include "core/log.h"
@@ -48,6 +50,26 @@ Config load_config(const StartupOptions& options) {
     return config;
 }
 
+std::string migrate_database(Db& db, const Config& config) {
+    const int version = db.schema_version();
+    std::string path;
+    // A new file (version 0) holds nothing to keep; a current one has nothing to apply.
+    if (version > 0 && version < Db::latest_version() && config.boolean("backup", "before_migrate")) {
+        try {
+            BackupSteps steps;
+            steps.compress_level = static_cast<int>(config.integer("backup", "compress_level"));
+            path = write_backup(db, config.path("backup", "dir"), static_cast<int64_t>(std::time(nullptr)), steps)->path;
+        } catch (const std::exception& e) {
+            throw Error(kExitDatabase, std::string("the backup before migrating the schema failed: ") + e.what() +
+                                           "; nothing was migrated (fix it, or set [backup] before_migrate = false)");
+        }
+        std::fprintf(stderr, "mailjobs: backup before migrating schema version %d -> %d: %s\n", version, Db::latest_version(),
+                     path.c_str());
+    }
+    db.migrate();
+    return path;
+}
+
 void set_database_checks(std::vector<DatabaseCheck> checks) { database_checks() = std::move(checks); }
 
 // The checks (operators' [retention.NAME] policies against the schema) run before anything is
@@ -58,7 +80,13 @@ std::unique_ptr<Db> open_database(const Config& config, bool create) {
     for (const auto& c : database_checks()) refuse_problems(c.check(path, config, busy_ms), c.problem_kind);
     Db::OpenOptions options = Db::options(config);  // max_transaction, database_mode
     options.create = create;
-    return Db::open(path, busy_ms, Db::Migrate::yes, options);
+    auto db = Db::open(path, busy_ms, Db::Migrate::no, options);
+    try {
+        migrate_database(*db, config);
+    } catch (const DbError& e) {
+        throw Error(kExitDatabase, "cannot migrate database '" + path + "': " + e.what());
+    }
+    return db;
 }
 
 }  // namespace mj

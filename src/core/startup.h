@@ -35,9 +35,15 @@ struct DatabaseCheck {
 void set_database_checks(std::vector<DatabaseCheck> checks);
 
 // Runs the database checks (any problem: exit 2, all listed, the file untouched), then opens and
-// migrates the database. create = false (the CGI): a missing file is Error(kExitDatabase) and
+// migrates the database (migrate_database: a backup first when an older schema is upgraded). create = false (the CGI): a missing file is Error(kExitDatabase) and
 // nothing is created, so a mistyped `database` path answers 503 instead of serving an empty database.
 std::unique_ptr<Db> open_database(const Config& config, bool create = true);
+
+// Applies the pending migrations of an open database. When the file already holds a schema older
+// than this binary's and [backup] before_migrate is on, a backup (core/backup_file.h) is written
+// into [backup] dir first and its path said on stderr; a failed backup is Error(kExitDatabase) and
+// nothing is migrated. Returns the backup's path, or "" when none was needed.
+std::string migrate_database(Db& db, const Config& config);
 
 // Prints each problem as "WHERE: message" on stderr and throws Error(kExitUsage, "N <kind>s;
 // nothing was run") if there is any; returns if there is none.

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "core/user_data.h"
@@ -172,6 +173,9 @@ bool start(JobContext& ctx, int64_t user_id, int64_t cutoff, Deletion& d) {
     nlohmann::json waiting;
     int64_t notices = 0;
     std::string user_uuid = "id " + std::to_string(user_id);  // the uuid once read: for the message above
+    // Counted before the transaction, not inside it: a report, not a decision (the batches delete
+    // whatever waits then), and counting 150k deliveries by status held the lock 60 ms.
+    const nlohmann::json waiting_before = waiting_counts(ctx.db, user_id);
     write_whole(ctx, "first transaction (account_deletions row and notice)", user_uuid, [&] {
         Statement u = ctx.db.query("SELECT uuid, email, deleted_at FROM users WHERE id = ? AND deleted_at IS NOT NULL "
                                    "AND deleted_at <= ?",
@@ -180,7 +184,7 @@ bool start(JobContext& ctx, int64_t user_id, int64_t cutoff, Deletion& d) {
         const std::string uuid = u.column(0).as_text(), email = u.column(1).as_text();
         user_uuid = uuid;
         const int64_t requested_at = u.column(2).as_int64();
-        waiting = waiting_counts(ctx.db, user_id);
+        waiting = waiting_before;
         // The notice before any row holding the address goes; user_id NULL so the purge does not
         // remove it and notification-delivery's revocation does not hold it back; sent once (key).
         if (!email.empty()) {
@@ -252,7 +256,17 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
     size_t window_step = d.step;
     while (d.step < steps().size()) {
         const auto& e = steps()[d.step];
-        if (window_step != d.step) parent_after = 0, window_step = d.step;
+        if (window_step != d.step) {
+            // A new table: its parent window starts again, and so does the batch size. A size grown
+            // on narrow rows (sessions) is too big for the first batch of a table with several
+            // indexes (message_logs), and shrinking from there takes batches over the target.
+            // The first batch of a table is a quarter of the configured one: 1000 aliases with
+            // their tombstones (an HMAC and an insert each) held the lock 28 ms.
+            parent_after = 0, window_step = d.step;
+            BatchSizer::Limits fresh = sizer.limits();
+            fresh.start = std::max<int64_t>(1, fresh.start / 4);
+            sizer = BatchSizer(fresh);
+        }
         if (std::string(e.table) == "users") {
             finish(ctx, d);
             return true;
@@ -267,7 +281,7 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
         SpoolFiles* files = file_column == "spool_path" ? &spool : file_column == "path" ? &export_files : nullptr;
         const bool has_files = files != nullptr;
         const int64_t limit = sizer.size();
-        int64_t changed = 0, tombstones = 0;
+        int64_t changed = 0, tombstones = 0, work = 0, parents_seen = 0;
         size_t next_step = d.step;
         int64_t window_after = parent_after;  // kept only if the batch commits
         nlohmann::json counts;
@@ -275,57 +289,83 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
             // As the retention engine's batches: the writers' gap after each, WAL checkpoints on
             // their own thread (purge_connection.h).
             connection.write(ctx.db, [&] {
-                counts = d.counts;
+                counts = d.counts;  // all of the batch's state starts again if the transaction does
+                changed = 0, tombstones = 0, window_after = parent_after;
                 const std::string pk_columns = without_rowid_key(ctx.db, e.table);
-                if (!pk_columns.empty()) {
-                    // No rowid (alias_destinations): a batch by primary key; no files in such tables.
+                std::vector<int64_t> ids;   // rowids of the batch (tables with a rowid)
+                int64_t taken = 0;          // rows of the batch (ids, or rows deleted by primary key)
+                int64_t examined = 0;       // parents looked at (a step reached through a parent)
+                bool via_parent = false, exhausted = false;  // exhausted: the last parent window is done
+                const auto parents = std::string(e.parent) == "users" ? std::vector<const UserDataTable*>{}
+                                                                      : user_data_entries(e.parent);
+                via_parent = parents.size() == 1 && std::string(parents[0]->parent) == "users" && e.fate == UserRowFate::deleted;
+                if (via_parent) {
+                    // Reached through a parent (job_attempts of the user's deliveries, the
+                    // destinations of the user's aliases): `IN (SELECT id FROM parent WHERE user_id =
+                    // ?)` builds the whole id list in every batch and meets the parents whose children
+                    // are gone first (31 ms at 50k parents; alias_destinations: 150 ms batches, 150
+                    // rows/s at 25k aliases). The parents are walked instead, 1000 ids at a time in id
+                    // order (parent_after, kept for this step while the run lasts), and the children
+                    // of each window are taken by the child's index.
+                    const std::string pt = e.parent, pc = e.parent_column;
+                    const std::string window = "SELECT " + pt + "." + pc + user_rows_select_sql(*parents[0]).substr(8) + " AND " + pt +
+                                               "." + pc + " > ?2 ORDER BY " + pt + "." + pc + " LIMIT 1000";
+                    const std::string when = *e.when_column ? std::string(" AND ") + e.when_column + " = '" + e.when_value + "'" : "";
+                    // A batch also stops once it has looked at `limit` parents: 30k notices without
+                    // attempts were one 106 ms batch of 30 empty windows.
+                    while (taken < limit && examined < limit) {
+                        Statement w = ctx.db.query(window, d.user_id, window_after);
+                        std::vector<int64_t> pids;
+                        while (w.step()) pids.push_back(w.column(0).as_int64());
+                        w.reset();
+                        if (pids.empty()) {
+                            exhausted = true;
+                            break;
+                        }
+                        examined += static_cast<int64_t>(pids.size());
+                        const std::string children = std::string(e.table) + " WHERE " + e.via_column + " IN (" + rowid_list(pids) + ")" +
+                                                     when + " LIMIT " + std::to_string(limit - taken);
+                        int64_t got = 0;
+                        if (!pk_columns.empty()) {
+                            // No rowid (alias_destinations): deleted by primary key; no files in such tables.
+                            got = ctx.db.exec(std::string("DELETE FROM ") + e.table + " WHERE (" + pk_columns + ") IN (SELECT " +
+                                              pk_columns + " FROM " + children + ")");
+                            changed += got;
+                        } else {
+                            Statement c = ctx.db.query("SELECT rowid FROM " + children);
+                            while (c.step()) ids.push_back(c.column(0).as_int64()), ++got;
+                        }
+                        taken += got;
+                        if (taken < limit) {  // all of this window's children are in the batch
+                            window_after = pids.back();
+                            if (pids.size() < 1000) exhausted = true;  // and it was the last window
+                            if (exhausted) break;
+                        }
+                    }
+                    if (changed) add_count(counts, count_name(e), changed);
+                } else if (!pk_columns.empty()) {
+                    // No rowid, reached from the user directly: a batch by primary key.
                     Statement del = ctx.db.query(std::string("DELETE FROM ") + e.table + " WHERE (" + pk_columns + ") IN (" +
                                                      rows_sql(e, pk_columns) + " LIMIT " + std::to_string(limit) + ")",
                                                  d.user_id);
                     del.step();
                     changed = ctx.db.scalar("SELECT changes()");
-                    if (changed < limit) next_step = d.step + 1;
+                    taken = changed;
                     add_count(counts, count_name(e), changed);
                 } else {
-                std::string sel = rows_sql(e, std::string(e.table) + ".rowid");
-                if (e.fate == UserRowFate::anonymised) sel += std::string(" AND ") + e.table + "." + e.via_column + " IS NOT NULL";
-                // No ORDER BY: each batch deletes what it selected, so the next finds the rest, and
-                // an order the path's index does not give would sort all of the user's rows in every
-                // batch (message_logs(user_id, created_at) by rowid: 30 ms at 300k rows, whatever the
-                // batch size; bench/account_deletion.bench.sh).
-                sel += " LIMIT " + std::to_string(limit);
-                std::vector<int64_t> ids;
-                const auto parents = std::string(e.parent) == "users" ? std::vector<const UserDataTable*>{}
-                                                                      : user_data_entries(e.parent);
-                if (parents.size() == 1 && std::string(parents[0]->parent) == "users" && e.fate == UserRowFate::deleted) {
-                    // Reached through a parent (job_attempts of the user's deliveries): `IN (SELECT id
-                    // FROM parent WHERE user_id = ?)` builds the whole id list in every batch (31 ms
-                    // at 50k parents). The parents are walked instead, 1000 ids at a time in id order
-                    // (parent_after, kept for this step while the run lasts), and the children of each
-                    // window are taken by the child's index.
-                    const std::string pt = e.parent, pc = e.parent_column;
-                    const std::string window = "SELECT " + pt + "." + pc + user_rows_select_sql(*parents[0]).substr(8) + " AND " + pt +
-                                               "." + pc + " > ?2 ORDER BY " + pt + "." + pc + " LIMIT 1000";
-                    const std::string when = *e.when_column ? std::string(" AND ") + e.when_column + " = '" + e.when_value + "'" : "";
-                    while (static_cast<int64_t>(ids.size()) < limit) {
-                        Statement w = ctx.db.query(window, d.user_id, window_after);
-                        std::vector<int64_t> pids;
-                        while (w.step()) pids.push_back(w.column(0).as_int64());
-                        w.reset();
-                        if (pids.empty()) break;
-                        Statement c = ctx.db.query("SELECT rowid FROM " + std::string(e.table) + " WHERE " + e.via_column + " IN (" +
-                                                   rowid_list(pids) + ")" + when + " LIMIT " +
-                                                   std::to_string(limit - static_cast<int64_t>(ids.size())));
-                        int64_t got = 0;
-                        while (c.step()) ids.push_back(c.column(0).as_int64()), ++got;
-                        if (static_cast<int64_t>(ids.size()) < limit) window_after = pids.back();  // window done
-                        if (got == 0 && static_cast<int64_t>(pids.size()) < 1000) break;
-                    }
-                } else {
+                    std::string sel = rows_sql(e, std::string(e.table) + ".rowid");
+                    if (e.fate == UserRowFate::anonymised) sel += std::string(" AND ") + e.table + "." + e.via_column + " IS NOT NULL";
+                    // No ORDER BY: each batch deletes what it selected, so the next finds the rest, and
+                    // an order the path's index does not give would sort all of the user's rows in every
+                    // batch (message_logs(user_id, created_at) by rowid: 30 ms at 300k rows, whatever the
+                    // batch size; bench/account_deletion.bench.sh).
+                    sel += " LIMIT " + std::to_string(limit);
                     Statement q = ctx.db.query(sel, d.user_id);
                     while (q.step()) ids.push_back(q.column(0).as_int64());
+                    taken = static_cast<int64_t>(ids.size());
                 }
-                if (static_cast<int64_t>(ids.size()) < limit) next_step = d.step + 1;
+                if (via_parent ? exhausted : taken < limit) next_step = d.step + 1;
+                work = std::max(taken, examined), parents_seen = examined;
                 if (!ids.empty()) {
                     if (has_files) files->collect(e.table, ids);
                     if (std::string(e.table) == "aliases") {
@@ -338,7 +378,6 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
                     else
                         changed = ctx.db.exec(std::string("DELETE FROM ") + e.table + " WHERE " + target);
                     add_count(counts, count_name(e), changed);
-                }
                 }
                 std::string at = next_step < steps().size() ? step_label(steps()[next_step]) : "";
                 Statement cur = ctx.db.query("UPDATE account_deletions SET at_table = ?, counts = ? WHERE id = ?", at,
@@ -354,7 +393,10 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
             if (has_files) files->drop_pending();
             throw;
         }
-        sizer.record(changed ? changed : 1, ctx.db.last_txn_us());
+        // The batch's work is its rows, or the parents it looked at when there were more of those.
+        sizer.record(std::max<int64_t>(work, 1), ctx.db.last_txn_us());
+        ctx.debug("batch", {{"step", step_label(e)}, {"limit", limit}, {"rows", changed}, {"parents", parents_seen},
+                            {"txn_us", ctx.db.last_txn_us()}});
         d.counts = counts;
         d.step = next_step;
         parent_after = window_after;

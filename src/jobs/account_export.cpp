@@ -12,6 +12,7 @@
 #include <set>
 
 #include "core/digest.h"
+#include "core/files.h"
 #include "core/lease.h"
 #include "core/log.h"
 #include "core/user_data.h"
@@ -79,27 +80,11 @@ void ensure_folder(JobContext& ctx, const std::string& dir) {
         if (st.st_mode & 007) ctx.warn("export_dir_mode", {{"dir", dir}, {"mode", st.st_mode & 0777}, {"effect", "other users may list the archives; chmod 700"}});
         return;
     }
-    for (size_t i = 1; i <= dir.size(); ++i) {
-        if (i < dir.size() && dir[i] != '/') continue;
-        std::string part = dir.substr(0, i);
-        if (mkdir(part.c_str(), 0700) != 0 && errno != EEXIST)
-            throw std::runtime_error("cannot create [export] dir " + part + ": " + std::strerror(errno));
-    }
+    make_private_dirs(dir, "[export] dir");
 }
 
-void fsync_path(const std::string& path, int flags) {
-    int fd = open(path.c_str(), flags | O_CLOEXEC);
-    if (fd < 0) throw std::runtime_error("cannot open " + path + " to sync it: " + std::strerror(errno));
-    const int rc = fsync(fd);
-    const int err = errno;
-    close(fd);
-    if (rc != 0) throw std::runtime_error("fsync " + path + " failed: " + std::strerror(err));
-}
-
-int64_t file_size(const std::string& path) {
-    struct stat st {};
-    return stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
-}
+// Size in bytes, 0 when the file is gone.
+int64_t size_of(const std::string& path) { return std::max<int64_t>(0, file_size(path)); }
 
 int64_t disk_used(Db& db) { return db.scalar("SELECT coalesce(sum(size_bytes), 0) FROM exports WHERE status = 'ready'"); }
 
@@ -290,7 +275,7 @@ struct Run {
             changed = u.exec();
         });
         if (!changed) throw Abandoned("the claim was taken over by another run", true);
-        if (disk_used(ctx.db) + file_size(temp) > s.max_disk)
+        if (disk_used(ctx.db) + size_of(temp) > s.max_disk)
             throw std::runtime_error("the archive passed [export] max_disk (" + std::to_string(s.max_disk) + " bytes with the ready ones)");
         if (ctx.should_stop())
             throw Abandoned("stopped (" + ctx.stop_reason() + ") after " + std::to_string(p.rows) +
@@ -371,12 +356,12 @@ struct Run {
             close(fd);
             ExportBuilt built = build_export_archive(ctx.db, c.req, temp, ctx.now, s.batch, s.spool_dir,
                                                      [&](const ExportProgress& p) { after_batch(c, p, temp); });
-            fsync_path(temp, O_RDONLY);
+            fsync_file(temp);
             if (rename(temp.c_str(), final_path.c_str()) != 0)
                 throw std::runtime_error("cannot rename the archive into place: " + std::string(std::strerror(errno)));
-            fsync_path(s.dir, O_RDONLY | O_DIRECTORY);
+            fsync_dir(s.dir);
             try {
-                ready(c, name, file_size(final_path), built);
+                ready(c, name, size_of(final_path), built);
             } catch (...) {
                 unlink(final_path.c_str());  // not ready: the file must not outlive its attempt
                 throw;

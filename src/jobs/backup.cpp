@@ -1,0 +1,80 @@
+#include "jobs/backup.h"
+
+#include <unistd.h>
+
+#include <stdexcept>
+
+#include "core/backup_file.h"
+#include "core/files.h"
+#include "jobs/backup_keep.h"
+
+namespace mj {
+namespace {
+
+std::vector<BackupEntry> existing_backups(const std::string& dir) {
+    std::vector<BackupEntry> out;
+    for (const auto& name : list_files(dir))
+        if (auto at = backup_time(name)) out.push_back({name, *at});
+    return out;
+}
+
+}  // namespace
+
+Outcome backup(JobContext& ctx) {
+    const std::string dir = ctx.config.path("backup", "dir");
+    const int64_t keep_daily = ctx.config.integer("backup", "keep_daily"), keep_weekly = ctx.config.integer("backup", "keep_weekly");
+    std::vector<BackupEntry> backups = existing_backups(dir);
+    ctx.result = {{"dir", dir}};
+    if (ctx.dry_run) {
+        // What a run would write (about the file's size) and remove (with the new one counted).
+        backups.push_back({backup_name(ctx.now), ctx.now});
+        const auto gone = backups_to_remove(backups, keep_daily, keep_weekly);
+        ctx.result["db_bytes"] = file_size(ctx.db.path());
+        ctx.result["would_remove"] = static_cast<int64_t>(gone.size());
+        ctx.counts.examined = 1 + static_cast<int64_t>(gone.size());
+        ctx.counts.add("backups_written", 1);
+        ctx.counts.add("backups_removed", static_cast<int64_t>(gone.size()));
+        ctx.result["dry_run"] = true;
+        return Outcome::done;
+    }
+    make_private_dirs(dir, "[backup] dir");
+    const int parts = remove_backup_parts(dir);
+    if (parts) ctx.info("backup_parts_removed", {{"files", parts}});
+    ctx.counts.add("parts_removed", parts);
+    ctx.result["parts_removed"] = parts;
+
+    BackupSteps steps;
+    steps.pages_per_step = ctx.config.integer("backup", "pages_per_step");
+    steps.compress_level = static_cast<int>(ctx.config.integer("backup", "compress_level"));
+    steps.keep_going = [&] { return !ctx.should_stop(); };
+    std::optional<BackupFile> b = write_backup(ctx.db, dir, ctx.now, steps);
+    if (!b) {
+        if (ctx.stop_reason() == "budget reached")
+            throw std::runtime_error("the backup of " + std::to_string(file_size(ctx.db.path()) >> 20) +
+                                     " MiB did not finish within the run's budget (nothing kept): raise [general] time_budget, or give "
+                                     "`mailjobs backup --max-runtime 30m` a cron line of its own");
+        return Outcome::more;  // a signal or a lost lease: nothing left behind, the next run starts again
+    }
+    ctx.result["path"] = b->path;
+    ctx.result["db_bytes"] = b->db_bytes;
+    ctx.result["file_bytes"] = b->file_bytes;
+    ctx.result["pages"] = b->pages;
+    ctx.result["sha256"] = b->sha256;
+    ctx.counts.add("backups_written", 1);
+    ctx.counts.add("backup_bytes", b->file_bytes);
+    ctx.counts.changed += 1;
+    ctx.info("backup_written", {{"path", b->path}, {"db_bytes", b->db_bytes}, {"file_bytes", b->file_bytes}});
+
+    // Only after the new backup is in place, so a failed backup never thins out the old ones.
+    const auto gone = backups_to_remove(existing_backups(dir), keep_daily, keep_weekly);
+    int64_t removed = 0;
+    for (const auto& g : gone)
+        if (::unlink((dir + "/" + g.name).c_str()) == 0) ++removed;
+    if (removed) fsync_dir(dir);
+    ctx.counts.add("backups_removed", removed);
+    ctx.result["removed"] = removed;
+    ctx.result["kept"] = static_cast<int64_t>(existing_backups(dir).size());
+    return Outcome::done;
+}
+
+}  // namespace mj
