@@ -24,6 +24,11 @@
 #   after the fix (selection without ORDER BY, parents walked in id windows of 1000), 1M rows:
 #   1M     account-deletion (batches)   1000321 all   4.45  224993     52 ms     0.32 / 36.8 / 57.8
 #   1M     one cascading DELETE          950321 (a)   2.76  344681   2757 ms     0.09 / 2537 / 2537
+#   after per-table batch sizes (a quarter of batch_size first), parent walks bounded by the parents
+#   a batch looks at, and the waiting counts read before the first transaction (2026-12-02, 35e5915,
+#   the 2 cores shared with four compiling builds: the reference took 4.58 s here, 2.76 s above):
+#   1M     account-deletion (batches)   1000321 all  11.53   86773     24 ms     0.32 / 23.7 / 142
+#   1M     one cascading DELETE          950321 (a)   4.58  207562   4577 ms     0.25 / 4252 / 4252
 # (a) without the 5 % job_attempts, which have no foreign key and stay behind.
 # (b) stopped by the budget in its first step (job_attempts/delivery_log). At 1M the selection of a
 #     batch costs the same whatever its size: job_attempts ... item_id IN (SELECT id FROM delivery_log
