@@ -1,6 +1,7 @@
 // audit-log-cleanup's upload mode. See audit_upload.h.
 #include "jobs/audit_upload.h"
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 
@@ -111,7 +112,11 @@ void upload_day(JobContext& ctx, PendingDay& d, AuditArchive& archive, const Upl
         // were uploaded before): not uploaded twice.
         ctx.info("upload_skipped", {{"file", d.file}, {"bytes", d.size}, {"reason", "already uploaded and verified"}});
     } else {
-        UploadResult r = upload_file(target, archive.dir() + "/" + d.file, d.file);
+        // Within the run's budget: a request never outlasts it (nor, so, the lease; no heartbeat runs
+        // during a request). One cut short fails like any other and the next run tries again.
+        UploadTarget bounded = target;
+        bounded.timeout_ms = std::max<int64_t>(1000, std::min(target.timeout_ms, ctx.remaining_ms()));
+        UploadResult r = upload_file(bounded, archive.dir() + "/" + d.file, d.file);
         if (!r.ok) {
             ctx.error("upload_failed", {{"file", d.file}, {"error", r.error}});
             throw std::runtime_error("upload of " + d.file + " failed, its rows are kept: " + r.error);
@@ -152,7 +157,9 @@ bool purge_day(JobContext& ctx, PendingDay& d, const Policy& pass) {
 bool work_day(JobContext& ctx, PendingDay& d, const Policy& pass, AuditArchive& archive, const UploadTarget& target) {
     if (d.phase == "append" && !append_day(ctx, d, archive)) return false;
     if (d.phase == "upload") {
-        if (ctx.should_stop()) return false;  // an upload is not started on a spent budget
+        // An upload is not started on a spent budget, nor with less than 10 s (or upload_timeout) of it
+        // left: it would time out and fail the run, where stopping lets the next run do it.
+        if (ctx.should_stop() || ctx.remaining_ms() < std::min<int64_t>(10000, target.timeout_ms)) return false;
         upload_day(ctx, d, archive, target);
     }
     return purge_day(ctx, d, pass);
