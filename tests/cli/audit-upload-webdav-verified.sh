@@ -18,7 +18,7 @@ cut=$((NOW - 365*D))                         # the ordinary cutoff
 cut_day=$((cut / D * D))                     # the UTC midnight before it: its day waits
 add_audit 2000 $((cut_day - 4*D)) 170 0      # ~3.9 days before the cutoff's day: go
 add_audit 50 $((cut_day + 10)) 60 0          # the cutoff's day, before the cutoff: wait one day
-add_audit 20 $((cut + 100)) 60 0             # younger than the cutoff: stay
+add_audit 20 $((cut + D + 100)) 60 0         # a day younger than the cutoff: stay
 add_audit 30 $((cut_day - 3*D)) 600 1        # critical, 1 y old: stay 7 y
 total=$(sql "SELECT count(*) FROM audit_logs")
 due=$(sql "SELECT count(*) FROM audit_logs WHERE critical = 0 AND created_at < $cut_day")
@@ -48,14 +48,14 @@ assert_eq "$(sql "SELECT count(*) FROM archive_uploads WHERE remote_url LIKE '${
 assert_eq "$(archive_ids "$DAV_DIR/archive" | wc -l)" 2000 "the server holds every purged row"
 assert_eq "$(zcat "$DAV_DIR"/archive/*.jsonl.gz | wc -l)" 2000 "... each once"
 assert_eq "$(sql "SELECT cursor FROM job_state WHERE job = 'audit-log-cleanup'")" "{}" "no day left pending"
-puts=$(grep -c '"PUT /dav/archive/' "$WORK/webdav-access.log")
-assert_eq "$puts" 4 "one PUT per file"
-grep -q ' 401 ' "$WORK/webdav-access.log" && fail "a request went without the password"
+stamps() { stat -c '%n %y' "$DAV_DIR"/archive/*; }
+first=$(stamps)
 
 # rerun: nothing to upload, nothing deleted
 expect_exit 0 mj run audit-log-cleanup --now $NOW $URL --json
 assert_eq "$(json_get "d[0]['changed']")" 0 "rerun changes nothing"
-assert_eq "$(grep -c '"PUT /dav/archive/' "$WORK/webdav-access.log")" "$puts" "rerun uploads nothing"
+assert_eq "$(json_get "d[0]['counts'].get('archive_uploads', 0)")" 0 "rerun uploads nothing"
+assert_eq "$(stamps)" "$first" "the server's files untouched by the rerun"
 
 # a day later the waiting day is whole: uploaded and purged; the younger rows still stay
 expect_exit 0 mj run audit-log-cleanup --now $((NOW + D)) $URL --json
@@ -71,4 +71,15 @@ assert_eq "$(sql "SELECT count(*) FROM audit_logs")" 0 "all gone after 7 y"
 for f in var/audit-archive/*; do cmp "$f" "$DAV_DIR/archive/$(basename "$f")" || fail "server copy of $f differs after the critical pass"; done
 assert_eq "$(zcat "$DAV_DIR"/archive/*.jsonl.gz | wc -l)" $((total)) "every row on the server once"
 assert_eq "$(archive_ids "$DAV_DIR/archive" | wc -l)" "$total" "distinct ids"
+
+# the server's access log (complete once it stopped): one MKCOL after the first PUT's 409, every
+# successful PUT verified by a PROPFIND, no request without the password
+stop_webdav
+log=$WORK/webdav-access.log
+assert_eq "$(grep -c '"MKCOL /dav/archive/ HTTP/1.1" 201 ' "$log")" 1 "the folder made once"
+assert_eq "$(grep -c '"PUT /dav/archive/[^"]*" 409 ' "$log")" 1 "one PUT found the folder missing"
+ok_puts=$(grep -c '"PUT /dav/archive/[^"]*" 20[14] ' "$log")
+assert_eq "$(grep -c '"PROPFIND /dav/archive/[^"]*" 207 ' "$log")" "$ok_puts" "each upload verified"
+assert_eq "$ok_puts" "$(sql "SELECT sum(n) FROM (SELECT json_extract(counts, '$.archive_uploads') AS n FROM job_runs WHERE job = 'audit-log-cleanup')")" "PUTs = uploads in history"
+grep -q '" 401 ' "$log" && fail "a request went without the password"
 echo ok
