@@ -4,6 +4,9 @@
 # archive only (the reference, measured in the same run) and once with upload_url pointing at a
 # WebDAV folder served by lighttpd mod_webdav on 127.0.0.1 (basic auth). Prints rows/s, files and
 # bytes uploaded, the longest write transaction of each, and the ratio upload / local. Figures only.
+# Measured on the 2-core shared build machine (other builds running), 300k rows, 60 days:
+#   local archive only: 52,156 rows/s, longest transaction 26 ms
+#   archive + upload:   29,254 rows/s, longest transaction 41 ms, 60 files, 3.8 MB; 1.78x the time
 set -euo pipefail
 MJ=${MAILJOBS_BIN:?set MAILJOBS_BIN to the mailjobs binary}
 MJ=$(realpath "$MJ")
