@@ -6,7 +6,7 @@ packages=(
   g++ make pkg-config file
   libsqlite3-dev libsqlitecpp-dev libcxxopts-dev libinih-dev nlohmann-json3-dev catch2
   libssl-dev libc-ares-dev zlib1g-dev libminizip-dev dpkg-dev
-  sqlite3 python3 python3-aiosmtpd lighttpd dnsmasq-base curl ca-certificates tzdata openssl time
+  sqlite3 python3 python3-aiosmtpd lighttpd lighttpd-mod-webdav dnsmasq-base curl ca-certificates tzdata openssl time
   clang libclang-rt-14-dev  # make fuzz: libFuzzer and its sanitizer runtimes come with clang
 )
 missing=()

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <cstring>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -33,7 +34,8 @@ std::string masked_url(const std::string& url) {
 std::string shown(const Value& v, const std::string& key) {
     const std::string& value = v.text;
     if (value.empty()) return value;
-    bool secret = key == "token" || key == "smtp_password" || key.find("secret") != std::string::npos;
+    auto ends_with = [&key](const char* tail) { return key.size() >= std::strlen(tail) && key.compare(key.size() - std::strlen(tail), std::string::npos, tail) == 0; };
+    bool secret = key == "token" || ends_with("password") || key.find("secret") != std::string::npos;
     if (secret) return "(set, hidden)";
     if (v.def && v.def->type == KeyType::url) return masked_url(value);
     return value;

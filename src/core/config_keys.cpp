@@ -100,6 +100,12 @@ const std::vector<KeyDef>& config_keys() {
         {"job.audit-log-cleanup", "critical_older_than", T::duration, "2555d", "keep critical = 1 rows this long (7 y; never less than older_than)"},
         {"job.audit-log-cleanup", "archive", T::boolean, "false", "write rows to gzip JSON Lines day files in archive_dir before deleting them"},
         {"job.audit-log-cleanup", "archive_dir", T::path, "var/audit-archive", "archive folder (mode 0700; files 0600; format in share/schema.md)"},
+        // issue 15: the archive's day files uploaded to a WebDAV folder (cPanel Web Disk), verified, before the day's rows go
+        {"job.audit-log-cleanup", "upload_url", T::url, "", "WebDAV folder each complete day file is PUT into (e.g. https://example.com:2078/audit-archive/); empty = local archive only; needs archive = true"},
+        {"job.audit-log-cleanup", "upload_username", T::string, "", "WebDAV user (basic auth), e.g. the Web Disk account archive@example.com"},
+        {"job.audit-log-cleanup", "upload_password", T::string, "", "WebDAV password (prefer upload_password_file)"},
+        {"job.audit-log-cleanup", "upload_password_file", T::path, "", "file whose first line is the WebDAV password (chmod 600)"},
+        {"job.audit-log-cleanup", "upload_timeout", T::duration, "5m", "longest one WebDAV request may take (the PUT of a whole day file included)", nullptr, 1, 3600},
         // [job.destination-verification-expiry] (BJ-14)
         {"job.destination-verification-expiry", "remove_unverified", T::boolean, "false", "also delete destinations still unverified unverified_grace after they were added"},
         {"job.destination-verification-expiry", "unverified_grace", T::duration, "30d", "how long an unverified destination may stay (remove_unverified = true)"},

@@ -650,6 +650,19 @@ const std::vector<Migration>& migrations() {
          " error = 'another export of this account was already requested' WHERE status IN ('requested','running')"
          " AND id NOT IN (SELECT min(id) FROM exports WHERE status IN ('requested','running') GROUP BY user_id);"
          "CREATE UNIQUE INDEX exports_one_active ON exports(user_id) WHERE status IN ('requested','running');"},
+        // Issue 15 (BJ-09): archive files uploaded to external storage and verified there, so a file
+        // is not uploaded twice (a rerun after the deletes were interrupted) and the operator can see
+        // what is where. One row per (job, file); a file that grew (critical rows appended years
+        // later) is uploaded again and its row updated. The backups can write their files here too.
+        {6, "archive_uploads",
+         "CREATE TABLE archive_uploads ("
+         " job TEXT NOT NULL,"                  // the job that wrote and uploaded it: 'audit-log-cleanup'
+         " file TEXT NOT NULL,"                 // name in the job's local folder: 'audit-2025-01-31.jsonl.gz'
+         " remote_url TEXT NOT NULL,"           // where it went (no credentials)
+         " size INTEGER NOT NULL CHECK(size >= 0),"  // bytes the server confirmed (PROPFIND/HEAD)
+         " uploaded_at INTEGER NOT NULL,"
+         " run_id INTEGER,"                     // job_runs.id of the run that uploaded it
+         " PRIMARY KEY (job, file));"},
     };
     return list;
 }

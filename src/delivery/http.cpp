@@ -7,8 +7,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <memory>
+
+#include <sys/stat.h>
 
 #include "delivery/ca_bundle.h"
 #include "delivery/mail_transports.h"  // one_line
@@ -18,15 +22,39 @@
 namespace mj {
 namespace {
 
-// Keep only the start of the answer: enough for an error message, bounded memory whatever the
-// receiver sends back.
-constexpr size_t kKeepBytes = 4096;
+// Keep only the start of the answer (HttpRequest::keep_body): enough for an error message or a
+// PROPFIND answer, bounded memory whatever the receiver sends back.
+struct BodySink {
+    std::string text;
+    size_t keep = 0;
+};
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
-    auto* out = static_cast<std::string*>(user);
+    auto* out = static_cast<BodySink*>(user);
     size_t len = size * n;
-    if (out->size() < kKeepBytes) out->append(data, std::min(len, kKeepBytes - out->size()));
+    if (out->text.size() < out->keep) out->text.append(data, std::min(len, out->keep - out->text.size()));
     return len;
+}
+
+// The body of a PUT: a file streamed from disk (upload_file) or the request's body string.
+struct BodySource {
+    FILE* file = nullptr;
+    const std::string* text = nullptr;
+    size_t pos = 0;
+    ~BodySource() { if (file) std::fclose(file); }
+};
+
+size_t on_read(char* buffer, size_t size, size_t n, void* user) {
+    auto* src = static_cast<BodySource*>(user);
+    size_t room = size * n;
+    if (src->file) {
+        size_t got = std::fread(buffer, 1, room, src->file);
+        return got == 0 && std::ferror(src->file) ? CURL_READFUNC_ABORT : got;
+    }
+    size_t got = std::min(room, src->text->size() - src->pos);
+    std::memcpy(buffer, src->text->data() + src->pos, got);
+    src->pos += got;
+    return got;
 }
 
 // Called by libcurl for every connection it opens; refuses non-public addresses when asked to.
@@ -126,7 +154,9 @@ HttpResponse http_send(const HttpRequest& req) {
     }
     CURL* c = curl.get();
     char errbuf[CURL_ERROR_SIZE] = {};
-    std::string body;
+    BodySink body;
+    body.keep = req.keep_body;
+    BodySource source;
     curl_slist* headers = nullptr;
     for (const auto& h : req.headers) headers = curl_slist_append(headers, h.c_str());
     // libcurl sends "Expect: 100-continue" for bodies over 1 kB and waits up to a second for the
@@ -150,16 +180,50 @@ HttpResponse http_send(const HttpRequest& req) {
     guard.allow_private = req.allow_private_addresses;
     curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
     curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &guard);
+    if (!req.username.empty()) {
+        // Basic only, sent with the first request: WebDAV over HTTPS (cPanel Web Disk). Over plain
+        // http:// the password travels in clear text; the docs say to use https://.
+        curl_easy_setopt(c, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+        curl_easy_setopt(c, CURLOPT_USERNAME, req.username.c_str());
+        curl_easy_setopt(c, CURLOPT_PASSWORD, req.password.c_str());
+    }
     if (req.method == "POST") {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
-    } else {
+    } else if (req.method == "GET") {
         curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    } else if (req.method == "HEAD") {
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    } else if (req.method == "PUT") {
+        curl_off_t size = static_cast<curl_off_t>(req.body.size());
+        if (!req.upload_file.empty()) {
+            source.file = std::fopen(req.upload_file.c_str(), "rbe");
+            struct stat st {};
+            if (!source.file || fstat(fileno(source.file), &st) != 0) {
+                res.status = SendStatus::permanent;
+                res.error = "cannot read " + one_line(req.upload_file, 200) + ": " + std::strerror(errno);
+                return finish();
+            }
+            size = static_cast<curl_off_t>(st.st_size);
+        } else {
+            source.text = &req.body;
+        }
+        curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+        curl_easy_setopt(c, CURLOPT_READDATA, &source);
+        curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, size);
+    } else {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+        if (!req.body.empty()) {
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
+            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+        }
     }
 
     CURLcode rc = curl_easy_perform(c);
-    res.body_excerpt = one_line(body, 200);
+    res.body = body.text;
+    res.body_excerpt = one_line(body.text, 200);
     if (rc != CURLE_OK && !guard.refused.empty()) {
         res.status = SendStatus::permanent;
         res.error = "address " + guard.refused + " is not a public address; not posted ([http] allow_private_addresses)";
@@ -174,6 +238,8 @@ HttpResponse http_send(const HttpRequest& req) {
         return finish();
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res.code);
+    curl_off_t length = -1;
+    if (curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK) res.content_length = length;
     res.status = classify_http_status(res.code);
     if (res.status != SendStatus::ok) {
         res.error = "HTTP " + std::to_string(res.code);

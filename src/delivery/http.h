@@ -1,5 +1,6 @@
-// HTTP through libcurl (static, http/https only): webhook deliveries, operator alert webhooks and
-// monitoring pings. One request per call; no connection reuse (a webhook run posts to many hosts).
+// HTTP through libcurl (static, http/https only): webhook deliveries, operator alert webhooks,
+// monitoring pings and file uploads to WebDAV (delivery/upload.h builds PUT, MKCOL and PROPFIND on
+// this one layer). One request per call; no connection reuse (a webhook run posts to many hosts).
 //
 // Decisions:
 // - Redirects are not followed. A receiver that answers 3xx gets a permanent failure naming the
@@ -30,10 +31,15 @@
 namespace mj {
 
 struct HttpRequest {
-    std::string method = "POST";        // POST or GET
+    // POST, GET, HEAD, PUT (the body, or upload_file), or another method sent as is with the body
+    // (WebDAV's MKCOL, PROPFIND).
+    std::string method = "POST";
     std::string url;
     std::vector<std::string> headers;   // "Name: value"
     std::string body;
+    std::string upload_file;            // PUT: send this file as the body, streamed from disk
+    std::string username, password;     // HTTP basic auth when username is not empty
+    size_t keep_body = 4096;            // bytes of the answer kept in HttpResponse::body
     int64_t connect_timeout_ms = 5000;
     int64_t timeout_ms = 15000;         // whole request
     std::string ca_file;                // "" = the TLS library's built-in default
@@ -45,6 +51,8 @@ struct HttpResponse {
     long code = 0;               // HTTP status; 0 = no answer
     std::string error;           // one line ("" when ok): "HTTP 503: <body excerpt>", "timed out after 5000 ms", ...
     std::string body_excerpt;    // first bytes of the answer, one line (one_line() of mail_transports.h)
+    std::string body;            // the answer's first keep_body bytes, as received
+    int64_t content_length = -1; // the answer's Content-Length (HEAD included); -1 = none
     int64_t duration_ms = 0;
     bool unreachable = false;    // no answer at all: name not resolved, connection failed, timed out
 };

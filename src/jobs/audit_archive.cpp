@@ -11,6 +11,8 @@
 #include <map>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 namespace mj {
 namespace {
 
@@ -53,6 +55,26 @@ void fsync_path(const std::string& path, int flags) {
 }
 
 }  // namespace
+
+const char* const kAuditArchiveColumns = "id, user_id, actor, action, target, critical, details, ip, created_at";
+
+std::string audit_archive_line(Statement& q) {
+    nlohmann::ordered_json j;
+    auto opt_int = [&](int i) { return q.column(i).is_null() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(q.column(i).as_int64()); };
+    auto opt_str = [&](int i) { return q.column(i).is_null() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(q.column(i).as_text()); };
+    j["id"] = q.column(0).as_int64();
+    j["user_id"] = opt_int(1);
+    j["actor"] = opt_str(2);
+    j["action"] = opt_str(3);
+    j["target"] = opt_str(4);
+    j["critical"] = q.column(5).as_int64();
+    std::string details = q.column(6).as_text();
+    auto parsed = nlohmann::ordered_json::parse(details, nullptr, false);
+    j["details"] = parsed.is_discarded() ? nlohmann::ordered_json(details) : parsed;
+    j["ip"] = opt_str(7);
+    j["created_at"] = q.column(8).as_int64();
+    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
 
 std::string gzip_member(const std::string& data) {
     z_stream s{};
@@ -122,6 +144,35 @@ int64_t AuditArchive::repair(const std::string& path) {
 AuditArchive::AuditArchive(std::string dir) : dir_(std::move(dir)) {
     while (dir_.size() > 1 && dir_.back() == '/') dir_.pop_back();
     make_dirs(dir_);
+}
+
+int64_t AuditArchive::prepared_size(const std::string& name) {
+    std::string path = dir_ + "/" + name;
+    if (repaired_.insert(path).second) repair(path);
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        if (errno == ENOENT) return 0;
+        fail("cannot stat", path);
+    }
+    return static_cast<int64_t>(st.st_size);
+}
+
+void AuditArchive::cut(const std::string& name, int64_t size) {
+    std::string path = dir_ + "/" + name;
+    repaired_.insert(path);  // cut to a known member boundary: no repair needed after this
+    Fd f(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+    if (f.fd < 0 && !(errno == ENOENT && size == 0)) fail("cannot open", path);
+    if (f.fd < 0) return;  // never written: nothing to cut
+    struct stat st {};
+    if (::fstat(f.fd, &st) != 0) fail("cannot stat", path);
+    if (st.st_size == size) return;
+    if (st.st_size < size) {
+        errno = 0;
+        throw std::runtime_error("audit archive: '" + path + "' has " + std::to_string(st.st_size) + " bytes, " +
+                                 std::to_string(size) + " were written to it: the file was changed by hand; the rows stay in the table");
+    }
+    if (::ftruncate(f.fd, size) != 0) fail("cannot truncate", path);
+    if (::fsync(f.fd) != 0) fail("cannot fsync", path);
 }
 
 void AuditArchive::append(const std::vector<ArchiveLine>& lines) {

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "core/statement.h"
+
 namespace mj {
 
 struct ArchiveLine {
@@ -44,10 +46,24 @@ public:
 
     const std::string& dir() const { return dir_; }
 
+    // For an upload target (jobs/audit_upload.h), which appends one day file at a time and must
+    // know exactly which bytes hold rows still in the table:
+    // The size of day file `name` once its torn tail (if any) is cut; 0 if it does not exist.
+    int64_t prepared_size(const std::string& name);
+    // Cuts `name` back to `size` bytes (fsynced); nothing when it has exactly that. Throws if the
+    // file is shorter than `size` (bytes that were recorded as written are gone: not ours to fix).
+    void cut(const std::string& name, int64_t size);
+
 private:
     std::string dir_;
     std::set<std::string> repaired_;  // files checked by this process
 };
+
+// The audit_logs columns an archive line holds, in table order (for a SELECT), and the line of a
+// row selected with them: the columns by name; `details` embedded as JSON when it parses, else
+// kept as its text; invalid UTF-8 becomes U+FFFD rather than failing the purge on one odd row.
+extern const char* const kAuditArchiveColumns;
+std::string audit_archive_line(Statement& row);
 
 // One complete gzip member holding `data`.
 std::string gzip_member(const std::string& data);

@@ -3,34 +3,16 @@
 
 #include <algorithm>
 #include <optional>
+#include <stdexcept>
 
+#include "delivery/upload.h"
 #include "jobs/audit_archive.h"
+#include "jobs/audit_upload.h"
 #include "retention/sql_text.h"
 #include "retention/engine.h"
 
 namespace mj {
 namespace {
-
-// One archive line: the row's columns by name, in table order. `details` is embedded as JSON when
-// it parses (it should be an object), else kept as its text. Invalid UTF-8 becomes U+FFFD rather
-// than failing the purge forever on one odd row.
-std::string line_for(Statement& q) {
-    nlohmann::ordered_json j;
-    auto opt_int = [&](int i) { return q.column(i).is_null() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(q.column(i).as_int64()); };
-    auto opt_str = [&](int i) { return q.column(i).is_null() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(q.column(i).as_text()); };
-    j["id"] = q.column(0).as_int64();
-    j["user_id"] = opt_int(1);
-    j["actor"] = opt_str(2);
-    j["action"] = opt_str(3);
-    j["target"] = opt_str(4);
-    j["critical"] = q.column(5).as_int64();
-    std::string details = q.column(6).as_text();
-    auto parsed = nlohmann::ordered_json::parse(details, nullptr, false);
-    j["details"] = parsed.is_discarded() ? nlohmann::ordered_json(details) : parsed;
-    j["ip"] = opt_str(7);
-    j["created_at"] = q.column(8).as_int64();
-    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-}
 
 // Archive, then delete, one batch at a time. The rows are read without a transaction, written and
 // fsynced, and only then deleted through the engine (restricted to exactly those ids), so the write
@@ -38,7 +20,7 @@ std::string line_for(Statement& q) {
 bool archive_then_purge(JobContext& ctx, const Policy& p, AuditArchive& archive) {
     const int64_t batch = std::max<int64_t>(1, ctx.cfg_int("batch_size"));
     Statement q(ctx.db,
-                "SELECT id, user_id, actor, action, target, critical, details, ip, created_at FROM audit_logs "
+                std::string("SELECT ") + kAuditArchiveColumns + " FROM audit_logs "
                 "WHERE created_at < ?1 AND (" + p.filter + ") ORDER BY created_at LIMIT ?2");
     ctx.counts.note_cutoff(p.table + "." + p.time_column, p.cutoff);  // the real one, before the per-batch ones
     int64_t archived = 0;
@@ -52,7 +34,7 @@ bool archive_then_purge(JobContext& ctx, const Policy& p, AuditArchive& archive)
         while (q.step()) {
             ids.push_back(q.column(0).as_int64());
             newest = q.column(8).as_int64();
-            lines.push_back({newest, line_for(q)});
+            lines.push_back({newest, audit_archive_line(q)});
         }
         q.reset();  // end the read
         if (ids.empty()) break;
@@ -82,18 +64,28 @@ Outcome audit_log_cleanup(JobContext& ctx) {
     const int64_t normal_age = ctx.older_than();
     // --older-than moves the ordinary retention only; critical events never go sooner than others.
     const int64_t critical_age = std::max(ctx.cfg_duration("critical_older_than"), normal_age);
+    const bool archiving = ctx.cfg_bool("archive");
+    std::optional<UploadTarget> target = upload_target_from_config(ctx.config, ctx.section());
+    if (target && !archiving)
+        throw std::runtime_error("[" + ctx.section() + "] upload_url is set but archive = false: set archive = true to upload the archive");
     std::optional<AuditArchive> archive;
-    if (ctx.cfg_bool("archive") && !ctx.dry_run) archive.emplace(ctx.config.path(ctx.section(), "archive_dir"));
+    if (archiving && !ctx.dry_run) archive.emplace(ctx.config.path(ctx.section(), "archive_dir"));
 
-    const std::pair<const char*, int64_t> passes[] = {{"critical = 0", normal_age}, {"critical = 1", critical_age}};
+    Policy passes[2];
+    const std::pair<const char*, int64_t> ages[] = {{"critical = 0", normal_age}, {"critical = 1", critical_age}};
     for (size_t i = 0; i < 2; ++i) {
-        Policy p;
-        p.name = "audit_logs";
-        p.table = "audit_logs";
-        p.time_column = "created_at";
-        p.cutoff = ctx.now - passes[i].second;
-        p.filter = passes[i].first;
-        bool finished = archive ? archive_then_purge(ctx, p, *archive) : purge(ctx, p).finished;
+        passes[i].name = "audit_logs";
+        passes[i].table = "audit_logs";
+        passes[i].time_column = "created_at";
+        passes[i].cutoff = ctx.now - ages[i].second;
+        passes[i].filter = ages[i].first;
+        // With an upload target only whole days go (audit_upload.h); dry-run selects the same rows.
+        if (target && ctx.dry_run) passes[i].cutoff = whole_days_before(passes[i].cutoff);
+    }
+    if (target && archive) return outcome_of(upload_then_purge(ctx, passes, *archive, *target));
+    if (archive) forget_pending_upload(ctx);
+    for (size_t i = 0; i < 2; ++i) {
+        bool finished = archive ? archive_then_purge(ctx, passes[i], *archive) : purge(ctx, passes[i]).finished;
         if (!finished) return Outcome::more;
         if (i == 0 && ctx.should_stop()) return Outcome::more;
     }
