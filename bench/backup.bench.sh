@@ -48,7 +48,7 @@ set -e
 sqlite3 "$db" "VACUUM INTO '$work/ref-copy.db'"
 gzip -6 "$work/ref-copy.db"
 SH
-"$bin/measure" "${writer[@]}" -- bash "$work/ref.sh" >"$work/ref.measure.json"
+"$bin/measure" "${writer[@]}" -- /bin/bash "$work/ref.sh" >"$work/ref.measure.json"
 ref_bytes=$(stat -c %s "$work/ref-copy.db.gz")
 rm -f "$work/ref-copy.db.gz"
 

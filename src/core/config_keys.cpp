@@ -73,6 +73,11 @@ const std::vector<KeyDef>& config_keys() {
         {"backup", "keep_weekly", T::integer, "4", "and the newest of each of this many most recent ISO weeks with one (0: none)", nullptr, 0, 520},
         {"backup", "compress_level", T::integer, "6", "gzip level of the backup files: 1 fastest, 9 smallest", nullptr, 1, 9},
         {"backup", "pages_per_step", T::integer, "1024", "database pages copied between two looks at the time budget", nullptr, 1, 1000000},
+        {"backup", "upload_url", T::url, "", "WebDAV folder each new backup is PUT into and verified (e.g. a Web Disk: https://example.com:2078/backups/); empty = local only"},
+        {"backup", "upload_username", T::string, "", "WebDAV user (basic auth)"},
+        {"backup", "upload_password", T::string, "", "WebDAV password (prefer upload_password_file)"},
+        {"backup", "upload_password_file", T::path, "", "file whose first line is the WebDAV password (chmod 600)"},
+        {"backup", "upload_timeout", T::duration, "30m", "longest the upload of one backup may take", nullptr, 1, 86400},
         {"backup", "before_migrate", T::boolean, "true", "`mailjobs migrate` writes a backup into dir before it applies a migration"},
         // [job.vacuum]
         {"job.vacuum", "pages_per_step", T::integer, "256", "free pages returned to the file system per short transaction (fewer when a step takes over ~20 ms)", nullptr, 1, 1000000},

@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "core/backup_file.h"
 #include "core/files.h"
+#include "delivery/upload.h"
 #include "jobs/backup_keep.h"
 
 namespace mj {
@@ -74,6 +76,24 @@ Outcome backup(JobContext& ctx) {
     ctx.counts.add("backups_removed", removed);
     ctx.result["removed"] = removed;
     ctx.result["kept"] = static_cast<int64_t>(existing_backups(dir).size());
+
+    // Off-site copy: the new backup, verified by size (delivery/upload.h), recorded in
+    // archive_uploads. A failed upload fails the run; the local backup stays.
+    if (auto target = upload_target_from_config(ctx.config, "backup")) {
+        const std::string name = b->path.substr(b->path.rfind('/') + 1);
+        target->timeout_ms = std::min<int64_t>(target->timeout_ms, std::max<int64_t>(1000, ctx.remaining_ms()));
+        UploadResult up = upload_file(*target, b->path, name);
+        if (!up.ok) throw std::runtime_error("backup " + b->path + " written, but its upload failed: " + up.error);
+        ctx.db.write([&] {
+            Statement rec = ctx.db.query("INSERT OR REPLACE INTO archive_uploads(job, file, remote_url, size, uploaded_at, run_id) "
+                                         "VALUES (?, ?, ?, ?, ?, ?)",
+                                         ctx.job, name, up.remote_url, up.bytes, ctx.now, ctx.run_id);
+            rec.step();
+        });
+        ctx.counts.add("backups_uploaded", 1);
+        ctx.result["uploaded"] = up.remote_url;
+        ctx.info("backup_uploaded", {{"url", up.remote_url}, {"bytes", up.bytes}, {"ms", up.duration_ms}});
+    }
     return Outcome::done;
 }
 
