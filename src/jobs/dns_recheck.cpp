@@ -295,9 +295,24 @@ Outcome check_one(JobContext& ctx, DnsResolver& resolver, const Settings& s) {
     return Outcome::done;
 }
 
+int64_t count_waiting(JobContext& ctx) {
+    return ctx.db.scalar(std::string("SELECT count(*) FROM domains d JOIN users u ON u.id = d.user_id WHERE d.next_check_at <= ?1 AND ") +
+                             kUserInactiveSql, ctx.now);
+}
+
 }  // namespace
 
 Outcome dns_recheck(JobContext& ctx) {
+    // Nothing due: done without a resolver, and without asking for the DNS settings (an
+    // installation without custom domains need not set mx_hosts).
+    std::vector<Domain> batch;
+    if (!ctx.domain) {
+        batch = due_batch(ctx, -1, 0, ctx.cfg_int("batch_size"));
+        if (batch.empty()) {
+            ctx.counts.add("waiting_user_inactive", count_waiting(ctx));
+            return Outcome::done;
+        }
+    }
     const Settings s = settings(ctx);
     if (s.records.empty()) return Outcome::done;  // require and optional empty: nothing to check
     std::unique_ptr<DnsResolver> resolver;
@@ -308,20 +323,17 @@ Outcome dns_recheck(JobContext& ctx) {
     }
     if (ctx.domain) return check_one(ctx, *resolver, s);
 
-    int64_t after_due = -1, after_id = 0;
     for (;;) {
-        std::vector<Domain> batch = due_batch(ctx, after_due, after_id, s.batch);
-        if (batch.empty()) break;
-        after_due = batch.back().next_check_at;
-        after_id = batch.back().id;
+        const int64_t after_due = batch.back().next_check_at, after_id = batch.back().id;
+        const bool last = static_cast<int64_t>(batch.size()) < s.batch;
         check_batch(ctx, *resolver, s, batch, nullptr);
-        if (static_cast<int64_t>(batch.size()) < s.batch) break;
+        ctx.counts.by_name["queries"] = resolver->queries_done();
+        if (last) break;
         if (ctx.should_stop()) return Outcome::more;
+        batch = due_batch(ctx, after_due, after_id, s.batch);
+        if (batch.empty()) break;
     }
-    ctx.counts.add("queries", resolver->queries_done());
-    ctx.counts.add("waiting_user_inactive",
-                   ctx.db.scalar(std::string("SELECT count(*) FROM domains d JOIN users u ON u.id = d.user_id WHERE d.next_check_at <= ?1 AND ") +
-                                     kUserInactiveSql, ctx.now));
+    ctx.counts.add("waiting_user_inactive", count_waiting(ctx));
     return Outcome::done;
 }
 
