@@ -31,6 +31,7 @@ const char* dns_status_name(DnsStatus s) {
         case DnsStatus::refused: return "refused";
         case DnsStatus::timeout: return "timeout";
         case DnsStatus::error: return "error";
+        case DnsStatus::not_sent: return "not_sent";
     }
     return "?";
 }
@@ -210,13 +211,19 @@ DnsResolver::~DnsResolver() {
     delete impl_;
 }
 
-std::vector<DnsAnswer> DnsResolver::resolve(const std::vector<DnsQuery>& queries) {
+std::vector<DnsAnswer> DnsResolver::resolve(const std::vector<DnsQuery>& queries, std::chrono::steady_clock::time_point start_until) {
     std::vector<DnsAnswer> answers(queries.size());
     int in_flight = 0;
     size_t next = 0;
     std::vector<pollfd> fds;
     while (next < queries.size() || in_flight > 0) {
         // Keep up to max_in_flight_ queries outstanding: one finishing makes room for the next.
+        if (next < queries.size() && std::chrono::steady_clock::now() >= start_until) {
+            for (; next < queries.size(); ++next) {
+                answers[next].status = DnsStatus::not_sent;
+                answers[next].error = "not sent: the run's time budget is spent";
+            }
+        }
         while (next < queries.size() && in_flight < max_in_flight_) {
             auto* p = new Pending{this, &answers, next, queries[next].type, &in_flight, &done_};
             ++in_flight;

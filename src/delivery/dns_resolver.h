@@ -8,6 +8,7 @@
 // The answer says what the server said, not what it means for a domain: the record rules
 // (jobs/dns_rules.h) turn it into pass/fail/unknown.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@ enum class DnsStatus {
     refused,   // REFUSED
     timeout,   // no answer within timeout x tries
     error,     // anything else (bad reply, connection refused, out of memory, ...)
+    not_sent,  // never asked: resolve()'s start_until had passed
 };
 const char* dns_status_name(DnsStatus s);  // "ok", "nodata", "nxdomain", "servfail", ...
 
@@ -64,9 +66,11 @@ public:
     DnsResolver(const DnsResolver&) = delete;
     DnsResolver& operator=(const DnsResolver&) = delete;
 
-    // Answers in the order of `queries`. Blocks until every query has its answer (at most about
-    // timeout x 2^tries per query when servers do not answer).
-    std::vector<DnsAnswer> resolve(const std::vector<DnsQuery>& queries);
+    // Answers in the order of `queries`. Blocks until every query sent has its answer (at most
+    // about timeout x 2^tries per query when servers do not answer). No query is sent after
+    // `start_until` (the run's deadline): those answer not_sent at once.
+    std::vector<DnsAnswer> resolve(const std::vector<DnsQuery>& queries,
+                                   std::chrono::steady_clock::time_point start_until = std::chrono::steady_clock::time_point::max());
 
     // Queries whose answers came back, and the most that were outstanding at once, since creation.
     int64_t queries_done() const { return done_; }

@@ -69,7 +69,7 @@ Settings settings(JobContext& ctx) {
 }
 
 struct Domain {
-    int64_t id = 0, user_id = 0, next_check_at = 0;
+    int64_t id = 0, user_id = 0, next_check_at = 0, original_next_check_at = 0;
     std::string uuid, name, token, notified, email;
     DomainState state;
 };
@@ -89,7 +89,7 @@ Domain read_domain(Statement& q) {
     d.state.created_at = q.column(6).as_int64();
     d.state.check_failures = q.column(7).as_int64();
     if (!q.column(8).is_null()) d.state.failing_since = q.column(8).as_int64();
-    d.next_check_at = q.column(9).as_int64();
+    d.next_check_at = d.original_next_check_at = q.column(9).as_int64();
     d.user_id = q.column(10).as_int64();
     d.email = q.column(11).as_text();
     return d;
@@ -108,13 +108,15 @@ std::vector<Domain> due_batch(JobContext& ctx, int64_t after_due, int64_t after_
 }
 
 struct Checked {
+    bool complete = true;                 // false: a query was not sent (budget): the domain goes back
     std::vector<RecordVerdict> verdicts;  // in Settings::records order
     DnsResult result = DnsResult::unknown;
     std::string last_error;
 };
 
 // Every record of every domain in one resolve() call (the same name and type asked once).
-std::vector<Checked> check_all(DnsResolver& resolver, const std::vector<Domain>& domains, const Settings& s) {
+std::vector<Checked> check_all(DnsResolver& resolver, const std::vector<Domain>& domains, const Settings& s,
+                               std::chrono::steady_clock::time_point start_until) {
     std::vector<DnsQuery> queries;
     std::map<std::pair<std::string, int>, size_t> index;
     std::vector<std::vector<std::vector<size_t>>> plan(domains.size());
@@ -129,7 +131,7 @@ std::vector<Checked> check_all(DnsResolver& resolver, const std::vector<Domain>&
             }
             plan[i].push_back(ids);
         }
-    std::vector<DnsAnswer> answers = resolver.resolve(queries);
+    std::vector<DnsAnswer> answers = resolver.resolve(queries, start_until);
     std::vector<Checked> out(domains.size());
     for (size_t i = 0; i < domains.size(); ++i) {
         DnsExpect e = s.expect;
@@ -137,7 +139,10 @@ std::vector<Checked> check_all(DnsResolver& resolver, const std::vector<Domain>&
         std::vector<RecordVerdict> required;
         for (size_t k = 0; k < s.records.size(); ++k) {
             std::vector<DnsAnswer> a;
-            for (size_t id : plan[i][k]) a.push_back(answers[id]);
+            for (size_t id : plan[i][k]) {
+                a.push_back(answers[id]);
+                if (answers[id].status == DnsStatus::not_sent) out[i].complete = false;
+            }
             RecordVerdict v = judge_record(s.records[k].first, a, e);
             if (s.records[k].second) {
                 required.push_back(v);
@@ -203,6 +208,13 @@ void write_results(JobContext& ctx, const std::vector<Domain>& domains, const st
             const Domain& d = domains[i];
             const Checked& c = checked[i];
             DomainStep st = (*steps_out)[i];
+            if (!c.complete) {  // part of it was never asked: give it back as it was
+                Statement back(ctx.db, "UPDATE domains SET next_check_at = ?1 WHERE id = ?2 AND next_check_at = ?3");
+                back.bind_all(d.original_next_check_at, d.id, claim_until);
+                back.exec();
+                ctx.counts.add("not_checked_budget", 1);
+                continue;
+            }
             std::string notified = d.notified;
             bool notify = st.status_changed && st.state.status != d.notified;
             if (notify) notified = st.state.status;
@@ -250,16 +262,18 @@ std::vector<Domain> claim(JobContext& ctx, const std::vector<Domain>& batch, int
     return out;
 }
 
-// Checks `batch` and records the results; true when it went through.
-void check_batch(JobContext& ctx, DnsResolver& resolver, const Settings& s, std::vector<Domain> batch, nlohmann::json* report) {
+// Checks `batch` and records the results; *incomplete when the budget left some unchecked.
+void check_batch(JobContext& ctx, DnsResolver& resolver, const Settings& s, std::vector<Domain> batch, nlohmann::json* report,
+                 bool* incomplete) {
     const int64_t claim_until = ctx.now + kClaimTtl;
     if (!ctx.dry_run) batch = claim(ctx, batch, claim_until);
     if (batch.empty()) return;
-    std::vector<Checked> checked = check_all(resolver, batch, s);
+    std::vector<Checked> checked = check_all(resolver, batch, s, std::chrono::steady_clock::now() + std::chrono::milliseconds(ctx.remaining_ms()));
     std::vector<DomainStep> steps;
     for (size_t i = 0; i < batch.size(); ++i) steps.push_back(next_domain_state(batch[i].state, checked[i].result, ctx.now, s.policy));
     if (!ctx.dry_run) write_results(ctx, batch, checked, s, claim_until, &steps);
     for (size_t i = 0; i < batch.size(); ++i) {
+        if (!checked[i].complete) { *incomplete = true; continue; }
         ctx.counts.examined += 1;
         ctx.counts.add(std::string("result_") + dns_result_name(checked[i].result), 1);
         if (steps[i].status_changed) {
@@ -290,7 +304,8 @@ Outcome check_one(JobContext& ctx, DnsResolver& resolver, const Settings& s) {
     }
     std::vector<Domain> one{read_domain(q)};
     nlohmann::json report;
-    check_batch(ctx, resolver, s, one, &report);
+    bool incomplete = false;
+    check_batch(ctx, resolver, s, one, &report, &incomplete);
     ctx.result = report;
     return Outcome::done;
 }
@@ -326,8 +341,10 @@ Outcome dns_recheck(JobContext& ctx) {
     for (;;) {
         const int64_t after_due = batch.back().next_check_at, after_id = batch.back().id;
         const bool last = static_cast<int64_t>(batch.size()) < s.batch;
-        check_batch(ctx, *resolver, s, batch, nullptr);
+        bool incomplete = false;
+        check_batch(ctx, *resolver, s, batch, nullptr, &incomplete);
         ctx.counts.by_name["queries"] = resolver->queries_done();
+        if (incomplete) return Outcome::more;
         if (last) break;
         if (ctx.should_stop()) return Outcome::more;
         batch = due_batch(ctx, after_due, after_id, s.batch);
