@@ -10,6 +10,7 @@
 #include "core/job_catalogue.h"
 #include "core/runner.h"
 #include "core/text.h"
+#include "jobs/dns_rules.h"
 
 namespace mj {
 
@@ -52,7 +53,7 @@ int cmd_run(int argc, char** argv) {
     if (trig != "manual" && trig != "cron") throw Error(kExitUsage, "--trigger must be manual or cron");
     std::optional<std::string> domain;
     if (args.count("domain")) {
-        domain = args["domain"].as<std::string>();
+        domain = normalise_host(args["domain"].as<std::string>());  // "Example.ORG." = example.org
         if (jobs.size() != 1 || std::string(jobs[0]->name) != "dns-recheck")
             throw Error(kExitUsage, "--domain goes with the one job dns-recheck");
         if (domain->empty()) throw Error(kExitUsage, "--domain: name a domain");
@@ -61,7 +62,7 @@ int cmd_run(int argc, char** argv) {
     Config config = load_config(args, sets);
     auto db = open_database(config);
     if (domain && !db->scalar("SELECT count(*) FROM domains WHERE name = ?1 COLLATE NOCASE", *domain))
-        throw Error(kExitUsage, "--domain: no domain named '" + printable(*domain) + "' in the domains table");
+        throw Error(kExitUsage, "--domain: no domain named '" + printable(args["domain"].as<std::string>()) + "' in the domains table");
 
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.duration("general", "time_budget"));
     std::vector<RunResult> results;

@@ -189,9 +189,13 @@ DnsResolver::DnsResolver(const DnsResolverOptions& o) : impl_(new Impl), max_in_
     std::memset(&opts, 0, sizeof opts);
     opts.timeout = o.timeout_ms;
     opts.tries = o.tries;
+    // NOCHECKRESP: a SERVFAIL or REFUSED reply comes back as such. Without it c-ares 1.18 takes
+    // such a reply as "this server is broken", tries the next, and ends with "Could not contact
+    // DNS servers", hiding what the server said (both are unknown to the rules all the same).
+    opts.flags = ARES_FLAG_NOCHECKRESP;
     opts.sock_state_cb = &Impl::sock_state;
     opts.sock_state_cb_data = impl_;
-    int mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB;
+    int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB;
     int rc = ares_init_options(&impl_->channel, &opts, mask);
     if (rc != ARES_SUCCESS) { delete impl_; throw std::runtime_error(std::string("c-ares: ") + ares_strerror(rc)); }
     if (!o.servers.empty()) {

@@ -41,6 +41,6 @@ assert_contains "$OUT" "two.test: skipped, the domain's user is deleted or suspe
 assert_eq "$(sql "SELECT count(*) FROM dns_checks WHERE domain_id = 2")" 0 "suspended: not checked"
 expect_exit 1 mj run dns-recheck --domain one.test --now $NOW --set job.dns-recheck.servers=nonsense
 assert_contains "$ERR" "nonsense"
-expect_exit 1 mj run dns-recheck --domain one.test --now $NOW --set job.dns-recheck.require=txt,mxx
+MAILJOBS_JOB_DNS_RECHECK_REQUIRE="txt, mxx" expect_exit 1 mj run dns-recheck --domain one.test --now $NOW
 assert_contains "$ERR" "unknown record 'mxx'"
 echo "ok $TEST_NAME"

@@ -12,7 +12,7 @@ dns_ini
 init_db
 add_users 2
 sql "UPDATE users SET status = 'suspended' WHERE id = 2"
-add_domain 1 good.test pending tok-good $((NOW - 600))
+add_domain 1 good.test pending mj-verify=tok-good $((NOW - 600))
 add_domain 2 notxt.test pending tok-notxt $((NOW - 600))
 add_domain 3 susp.test pending tok-susp $((NOW - 600)) $((NOW - 600)) 2
 

@@ -52,6 +52,9 @@ start_bad_dns() {
 }
 
 dns_ini() {
+  if grep -q '^\[job.dns-recheck\]' jobs.ini; then  # again (a restarted server): only the server changes
+    sed -i "s/^servers = .*/servers = ${1:-127.0.0.1:$DNSMASQ_PORT}/" jobs.ini; return
+  fi
   cat >> jobs.ini <<INI
 [job.dns-recheck]
 servers = ${1:-127.0.0.1:$DNSMASQ_PORT}
