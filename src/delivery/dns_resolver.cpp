@@ -75,6 +75,8 @@ void parse_txt(const unsigned char* buf, int len, DnsAnswer& a) {
         else a.txt.back() += part;
     }
     ares_free_data(head);
+    // c-ares 1.18 answers success with no entries for a reply that holds only other types (a CNAME).
+    if (a.txt.empty()) { a.status = DnsStatus::nodata; a.error = "no TXT record"; }
 }
 
 void parse_mx(const unsigned char* buf, int len, DnsAnswer& a) {
@@ -87,6 +89,7 @@ void parse_mx(const unsigned char* buf, int len, DnsAnswer& a) {
     }
     for (ares_mx_reply* m = head; m; m = m->next) a.mx.emplace_back(m->priority, m->host ? m->host : "");
     ares_free_data(head);
+    if (a.mx.empty()) { a.status = DnsStatus::nodata; a.error = "no MX record"; }
 }
 
 // c-ares has no CNAME parser of its own: walk the answer section (RFC 1035 4.1) and expand the
