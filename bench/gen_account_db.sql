@@ -32,7 +32,7 @@ INSERT INTO domains(id, uuid, user_id, name, status, verification_token, created
 SELECT i, printf('m%031x', i), CASE WHEN i = 1 THEN 1 ELSE 2 END, 'd' || i || '.example', 'verified', 'tok' || i,
        (SELECT now FROM p) - 700 * 86400 FROM c;
 WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 100)
-INSERT INTO dns_checks(domain_id, result, checked_at) SELECT 2 + i % 10, 'verified', (SELECT now FROM p) - i * 86400 FROM c;
+INSERT INTO dns_checks(domain_id, result, checked_at) SELECT 2 + i % 10, 'pass', (SELECT now FROM p) - i * 86400 FROM c;
 WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 11)
 INSERT INTO webhooks(id, uuid, user_id, domain_id, url, secret, created_at)
 SELECT i, printf('w%031x', i), CASE WHEN i = 1 THEN 1 ELSE 2 END, i, 'https://hooks' || i || '.example.org/in', 'secret' || i,

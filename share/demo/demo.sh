@@ -13,6 +13,26 @@ cp "$here/demo.ini" "$demo/jobs.ini"
 cd "$demo"
 "$mj" migrate
 sqlite3 var/demo.db < "$here/demo-data.sql"
+# DNS offline (dns-recheck, BJ-20): a dnsmasq on 127.0.0.1 serves the records of three custom
+# domains that are due now: mail7 (pending, records published: becomes verified), mail14 (pending
+# for 200 days, nothing published: given up), mail1 (verified, records still there). Skipped when
+# dnsmasq is not installed; the other domains are never due (next_check_at NULL).
+dns_pid=
+if command -v dnsmasq >/dev/null; then
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  tok() { sqlite3 var/demo.db "SELECT verification_token FROM domains WHERE name = '$1'"; }
+  dnsmasq --keep-in-foreground --port="$port" --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
+    --local=/example.org/ --conf-file=/dev/null --pid-file= \
+    --txt-record=mail7.example.org,"$(tok mail7.example.org)" --mx-host=mail7.example.org,mx1.relay.example.com,10 \
+    --txt-record=mail1.example.org,"$(tok mail1.example.org)" --mx-host=mail1.example.org,mx1.relay.example.com,10 \
+    2>var/dnsmasq.log &
+  dns_pid=$!
+  trap 'kill $dns_pid 2>/dev/null || true' EXIT
+  printf '\n[job.dns-recheck]\nservers = 127.0.0.1:%s\nmx_hosts = mx1.relay.example.com\ntimeout = 500ms\n' "$port" >> jobs.ini
+  sqlite3 var/demo.db "UPDATE domains SET next_check_at = CAST(strftime('%s','now') AS INTEGER) - 60
+                       WHERE name IN ('mail1.example.org', 'mail7.example.org', 'mail14.example.org')"
+  sleep 0.3
+fi
 tables="failed_emails sessions magic_links delivery_log notifications messages audit_logs message_logs header_snapshots spam_quarantine overflow_hold aliases notification_outbox"
 declare -A before
 for t in $tables; do before[$t]=$(sqlite3 var/demo.db "SELECT count(*) FROM $t"); done
@@ -40,6 +60,12 @@ for f in glob.glob("var/maildir/new/*"):
     if m: print(m.group(0)); break
 ')
 echo "  export link mailed to user 7: ${link:-(not sent yet)}"
+echo
+echo "== custom domains checked by dns-recheck${dns_pid:+ (against the dnsmasq of the demo)}"
+sqlite3 var/demo.db "SELECT '  ' || d.name || ': ' || d.status || ', check ' || c.result || ' ' || coalesce(c.records, '') ||
+                            CASE WHEN d.notified_status IS NOT NULL AND d.notified_status <> 'verified' OR d.name = 'mail7.example.org'
+                                 THEN ', user told: ' || coalesce(d.notified_status, '-') ELSE '' END
+                     FROM domains d JOIN dns_checks c ON c.domain_id = d.id ORDER BY d.id"
 echo
 echo "== mailjobs history"
 "$mj" history

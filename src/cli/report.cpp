@@ -35,6 +35,16 @@ void print_run_results(const std::vector<RunResult>& results, const std::vector<
                     dry_run ? "would change " : "changed ", static_cast<long long>(dry_run ? r.counts.examined : r.counts.changed),
                     counts.empty() ? "" : (": " + counts).c_str(), r.exit_reason.c_str(), r.duration_ms / 1000.0,
                     static_cast<long long>(r.run_id), r.error.empty() ? "" : " error: ", printable(r.error).c_str());
+        // A job that checked named items (dns-recheck --domain) lists each one's result.
+        if (r.result.contains("records") && r.result["records"].is_array()) {
+            const auto& res = r.result;
+            if (res.contains("skipped")) print("  %s: skipped, %s\n", printable(res.value("domain", "")).c_str(), res.value("skipped", "").c_str());
+            else print("  %s: %s, status %s -> %s%s\n", printable(res.value("domain", "")).c_str(), res.value("result", "").c_str(),
+                       res.value("status_before", "").c_str(), res.value("status", "").c_str(), dry_run ? " (dry run: nothing written)" : "");
+            for (const auto& rec : res["records"])
+                print("    %-6s %-8s %-8s %s\n", rec.value("record", "").c_str(), rec.value("required", false) ? "required" : "optional",
+                      rec.value("result", "").c_str(), printable(rec.value("detail", "")).c_str());
+        }
     }
 }
 

@@ -9,6 +9,8 @@
 #include "core/error.h"
 #include "core/job_catalogue.h"
 #include "core/runner.h"
+#include "core/text.h"
+#include "jobs/dns_rules.h"
 
 namespace mj {
 
@@ -19,6 +21,7 @@ int cmd_run(int argc, char** argv) {
         ("dry-run", "select and count, change nothing (only the history row is written)")
         ("max-runtime", "time budget for this invocation (default general.time_budget)", cxxopts::value<std::string>())
         ("older-than", "override the job's retention age, e.g. 30d", cxxopts::value<std::string>())
+        ("domain", "dns-recheck: check this one domain now and print each record's result", cxxopts::value<std::string>())
         ("now", "pretend the clock says this (unix seconds or 2026-11-23T10:00:00Z)", cxxopts::value<std::string>())
         ("trigger", "recorded trigger: manual (default) or cron", cxxopts::value<std::string>()->default_value("manual"))
         ("jobs", "", cxxopts::value<std::vector<std::string>>());
@@ -48,9 +51,18 @@ int cmd_run(int argc, char** argv) {
     }
     std::string trig = args["trigger"].as<std::string>();
     if (trig != "manual" && trig != "cron") throw Error(kExitUsage, "--trigger must be manual or cron");
+    std::optional<std::string> domain;
+    if (args.count("domain")) {
+        domain = normalise_host(args["domain"].as<std::string>());  // "Example.ORG." = example.org
+        if (jobs.size() != 1 || std::string(jobs[0]->name) != "dns-recheck")
+            throw Error(kExitUsage, "--domain goes with the one job dns-recheck");
+        if (domain->empty()) throw Error(kExitUsage, "--domain: name a domain");
+    }
     int64_t now = now_from(args);
     Config config = load_config(args, sets);
     auto db = open_database(config);
+    if (domain && !db->scalar("SELECT count(*) FROM domains WHERE name = ?1 COLLATE NOCASE", *domain))
+        throw Error(kExitUsage, "--domain: no domain named '" + printable(args["domain"].as<std::string>()) + "' in the domains table");
 
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.duration("general", "time_budget"));
     std::vector<RunResult> results;
@@ -62,6 +74,7 @@ int cmd_run(int argc, char** argv) {
         ro.now = now;
         ro.deadline = deadline;
         ro.older_than = older_than;
+        ro.domain = domain;
         results.push_back(run_job(*db, config, *j, ro));
     }
     print_run_results(results, jobs, args.count("json") > 0, args.count("dry-run") > 0);

@@ -66,6 +66,7 @@ public:
     int64_t run_id = 0;
     Trigger trigger = Trigger::manual;
     std::optional<int64_t> older_than_override;  // --older-than
+    std::optional<std::string> domain;           // run --domain NAME: dns-recheck checks this one domain now
     Counts counts;
     std::string note;           // free text for history (e.g. conflict reason)
     nlohmann::json result = nlohmann::json::object();  // job-specific result (message-cleanup's JSON, ...)

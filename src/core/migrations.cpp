@@ -663,6 +663,33 @@ const std::vector<Migration>& migrations() {
          " uploaded_at INTEGER NOT NULL,"
          " run_id INTEGER,"                     // job_runs.id of the run that uploaded it
          " PRIMARY KEY (job, file));"},
+        // Issue 15 (BJ-20): dns-recheck's results are pass/fail/unknown per check with each record's
+        // verdict (migration 1's verified/missing/mismatch/error could not say "unknown" and kept
+        // no record detail: a CHECK cannot change in place, so the table is rebuilt, old rows
+        // mapped: verified -> pass, missing/mismatch -> fail, error -> unknown). A verified domain
+        // loses its status only after fails spanning fail_span: domains.failing_since is the
+        // first fail of the current streak (check_failures counts it).
+        {7, "dns_checks pass/fail/unknown, domains.failing_since",
+         "ALTER TABLE domains ADD COLUMN failing_since INTEGER"
+         " CHECK(failing_since IS NULL OR (typeof(failing_since) = 'integer' AND failing_since BETWEEN 0 AND 99999999999));"
+         "UPDATE domains SET failing_since = coalesce(last_checked_at, created_at) WHERE check_failures > 0;"
+         "CREATE TABLE dns_checks_v7 ("
+         " id INTEGER PRIMARY KEY,"
+         " domain_id INTEGER NOT NULL REFERENCES domains(id) ON DELETE CASCADE,"
+         " run_id INTEGER,"                       // job_runs.id (not enforced)
+         " result TEXT NOT NULL CHECK(result IN ('pass','fail','unknown')),"
+         " status TEXT CHECK(status IS NULL OR status IN ('pending','verified','failed')),"  // the domain's after it
+         " records TEXT,"                         // JSON: [{"record","result","required","detail"}]
+         " detail TEXT,"
+         " checked_at INTEGER NOT NULL CHECK(typeof(checked_at) = 'integer' AND checked_at BETWEEN 0 AND 99999999999));"
+         "INSERT INTO dns_checks_v7(id, domain_id, run_id, result, status, records, detail, checked_at)"
+         " SELECT id, domain_id, run_id, CASE result WHEN 'verified' THEN 'pass' WHEN 'error' THEN 'unknown' ELSE 'fail' END,"
+         " NULL, NULL, CASE WHEN result IN ('missing','mismatch') THEN result || coalesce(': ' || detail, '') ELSE detail END,"
+         " checked_at FROM dns_checks;"
+         "DROP TABLE dns_checks;"
+         "ALTER TABLE dns_checks_v7 RENAME TO dns_checks;"
+         "CREATE INDEX dns_checks_domain_id ON dns_checks(domain_id, id);"
+         "CREATE INDEX dns_checks_checked_at ON dns_checks(checked_at);"},
     };
     return list;
 }

@@ -105,6 +105,7 @@ RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOpti
     JobContext ctx(db, config, job_name, o.now, o.dry_run, o.deadline);
     ctx.trigger = o.trigger;
     ctx.older_than_override = o.older_than;
+    ctx.domain = o.domain;
     db.reset_txn_stats();
 
     // (1) lease + conflicts + history row, one short transaction. Dry-run takes no lease: it

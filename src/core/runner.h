@@ -22,6 +22,7 @@ struct RunOptions {
     int64_t now = 0;                                  // job clock
     std::chrono::steady_clock::time_point deadline;   // end of the time budget
     std::optional<int64_t> older_than;                // --older-than
+    std::optional<std::string> domain;                // --domain (dns-recheck)
     bool update_schedule = false;                     // tick/worker: store the next due time
     int64_t due_at = 0;                               // tick/worker: the stored due time this run serves (0 = none)
 };

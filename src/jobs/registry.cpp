@@ -13,6 +13,7 @@
 #include "jobs/auth_jobs.h"
 #include "jobs/backup.h"                 // backups (issue 17)
 #include "jobs/delivery_log_cleanup.h"   // retention jobs A
+#include "jobs/dns_recheck.h"            // usage and domains (issue 15)
 #include "jobs/forward_retry.h"          // delivery jobs (issue 5)
 #include "jobs/held_mail_expiry.h"       // retention jobs A
 #include "jobs/job_history_cleanup.h"    // retention jobs A
@@ -52,6 +53,8 @@ void register_jobs() {
         // --- account lifecycle (issue 14) ---
         {"account-export", "build the zip archive of an account's data the user asked for, mail the link once, expire it after 72 h (BJ-17)", "every 5m", 36, {}, account_export, "account"},
         {"account-deletion", "purge soft-deleted accounts after the grace, table by table in short batches, users last (BJ-18)", "@hourly", 35, {}, account_deletion, "account"},
+        // --- usage and domains (issue 15) ---
+        {"dns-recheck", "recheck custom domains' DNS (TXT token, MX, ...): pending every 15m the first day, then backing off; verified and failed daily; notice on status change (BJ-20)", "every 15m", 50, {}, dns_recheck, "account"},
         // --- delivery jobs (issue 5) ---
         {"forward-retry", "resend failed forwards 1h, 6h, 24h, 48h after the failure; then notify the user once (BJ-03)", "every 15m", 90, {}, forward_retry, "delivery"},
         {"notification-delivery", "send the notification outbox in batches under the hourly cap (BJ-21)", "every tick", 80, {}, notification_delivery, "delivery",

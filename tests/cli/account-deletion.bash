@@ -9,7 +9,7 @@ add_account() {
   mkdir -p var/spool
   sql "INSERT INTO users(id, uuid, email, created_at) VALUES($u, 'uuid-$u', 'user$u@example.com', $NOW - 400*86400);
     INSERT INTO domains(id, user_id, name, verification_token) VALUES($b, $u, 'd$u.example', 'tok$u');
-    INSERT INTO dns_checks(domain_id, result, checked_at) VALUES($b, 'verified', $NOW - 60);
+    INSERT INTO dns_checks(domain_id, result, checked_at) VALUES($b, 'pass', $NOW - 60);
     INSERT INTO aliases(id, user_id, domain_id, address) VALUES($b, $u, $b, 'a$u@d$u.example'), ($b + 1, $u, NULL, 'b$u@alias.example');
     INSERT INTO destinations(id, user_id, email) VALUES($b, $u, 'dest$u@example.org');
     INSERT INTO alias_destinations(alias_id, destination_id) VALUES($b, $b), ($b + 1, $b);

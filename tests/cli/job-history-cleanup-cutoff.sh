@@ -28,9 +28,9 @@ sql "WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM c WHERE i < 223)
      INSERT INTO send_quota(window_start, sent) SELECT ($NOW / 3600) * 3600 - (CASE WHEN i < 24 THEN i ELSE 100*24 + i END) * 3600, 3 FROM c"
 sql "INSERT INTO domains(id, user_id, name, verification_token) VALUES (1, 1, 'a.example', 't'), (2, 1, 'b.example', 't')"
 sql "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 20)
-     INSERT INTO dns_checks(domain_id, result, checked_at) SELECT 1, 'missing', $NOW - 120*86400 + i * 86400 FROM c"
-sql "INSERT INTO dns_checks(domain_id, result, checked_at) VALUES (2, 'missing', $NOW - 150*86400), (2, 'missing', $NOW - 140*86400),
-       (2, 'missing', $NOW - 130*86400), (2, 'missing', $NOW - 120*86400), (2, 'missing', $NOW - 110*86400), (2, 'verified', $NOW - 86400)"
+     INSERT INTO dns_checks(domain_id, result, checked_at) SELECT 1, 'fail', $NOW - 120*86400 + i * 86400 FROM c"
+sql "INSERT INTO dns_checks(domain_id, result, checked_at) VALUES (2, 'fail', $NOW - 150*86400), (2, 'fail', $NOW - 140*86400),
+       (2, 'fail', $NOW - 130*86400), (2, 'fail', $NOW - 120*86400), (2, 'fail', $NOW - 110*86400), (2, 'pass', $NOW - 86400)"
 total() { sql "SELECT (SELECT count(*) FROM job_runs WHERE job <> 'job-history-cleanup') || ' ' || (SELECT count(*) FROM job_attempts) || ' ' ||
                       (SELECT count(*) FROM operator_alerts) || ' ' || (SELECT count(*) FROM send_quota) || ' ' || (SELECT count(*) FROM dns_checks)"; }
 assert_eq "$(total)" "87 110 5 224 26" "set-up"
@@ -49,7 +49,7 @@ assert_eq "$(sql "SELECT group_concat(job || ':' || started_at, ' ') FROM (SELEC
 assert_eq "$(sql "SELECT group_concat(job || ':' || created_at, ' ') FROM (SELECT job, created_at FROM operator_alerts ORDER BY id)")" \
   "alpha:$((NOW - 200*86400)) beta:$((NOW - 86400))" "each job's newest alert stays"
 assert_eq "$(sql "SELECT group_concat(domain_id || ':' || result, ' ') FROM (SELECT domain_id, result FROM dns_checks ORDER BY id)")" \
-  "1:missing 2:verified" "each domain's newest check stays"
+  "1:fail 2:pass" "each domain's newest check stays"
 
 expect_exit 0 mj run job-history-cleanup --now $NOW
 assert_eq "$(sql "SELECT changed FROM job_runs WHERE job = 'job-history-cleanup' ORDER BY id DESC LIMIT 1")" 0 "rerun deletes 0"

@@ -131,3 +131,45 @@ TEST_CASE("migration 5 upgrades a version-1 database with exports in it: one act
     db->exec("INSERT INTO exports(user_id, status) VALUES(1, 'failed')");  // any number of ended ones
     CHECK(db->migrate() == 0);
 }
+
+TEST_CASE("migration 7 upgrades a version-1 database with domains and DNS checks in it", "[migrations]") {
+    TempDir t;
+    const std::string path = t.dir + "/v1.db";
+    int v6 = -1;
+    for (size_t i = 0; i < mj::migrations().size(); ++i)
+        if (std::string(mj::migrations()[i].name).find("dns_checks pass/fail/unknown") == 0) v6 = static_cast<int>(i);
+    REQUIRE(v6 >= 0);
+    {
+        SQLite::Database v1(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        v1.exec("PRAGMA auto_vacuum = INCREMENTAL");
+        v1.exec(mj::migrations()[0].sql);
+        v1.exec("PRAGMA user_version = 1");
+        v1.exec("INSERT INTO users(id, email, created_at) VALUES(1, 'u@example.com', 1700000000)");
+        v1.exec("INSERT INTO domains(id, user_id, name, status, verification_token, verified_at, last_checked_at, next_check_at, "
+                "check_failures, notified_status, created_at) VALUES "
+                "(1, 1, 'good.example', 'verified', 'tok1', 1700000100, 1700000500, 1700086900, 0, 'verified', 1700000000), "
+                "(2, 1, 'flaky.example', 'verified', 'tok2', 1700000100, 1700000600, 1700087000, 2, 'verified', 1700000000), "
+                "(3, 1, 'new.example', 'pending', 'tok3', NULL, NULL, 1700000000, 0, NULL, 1700000000)");
+        v1.exec("INSERT INTO dns_checks(id, domain_id, run_id, result, detail, checked_at) VALUES "
+                "(1, 1, 7, 'verified', 'tok1', 1700000100), (2, 2, 8, 'missing', NULL, 1700000500), "
+                "(3, 2, 9, 'mismatch', 'found tokX', 1700000600), (4, 3, 9, 'error', 'SERVFAIL', 1700000600)");
+    }
+    auto db = mj::Db::open(path, 100);
+    CHECK(db->schema_version() == mj::Db::latest_version());
+    CHECK(db->scalar("SELECT count(*) FROM domains") == 3);
+    CHECK(db->scalar("SELECT count(*) FROM domains WHERE id = 1 AND status = 'verified' AND verification_token = 'tok1' "
+                     "AND verified_at = 1700000100 AND next_check_at = 1700086900 AND notified_status = 'verified' AND failing_since IS NULL") == 1);
+    CHECK(db->scalar("SELECT failing_since FROM domains WHERE id = 2 AND check_failures = 2") == 1700000600);  // the streak's last known time
+    CHECK(db->scalar("SELECT count(*) FROM dns_checks") == 4);
+    CHECK(db->scalar("SELECT count(*) FROM dns_checks WHERE id = 1 AND result = 'pass' AND run_id = 7 AND checked_at = 1700000100") == 1);
+    CHECK(db->scalar("SELECT count(*) FROM dns_checks WHERE id = 2 AND result = 'fail' AND detail = 'missing'") == 1);
+    CHECK(db->scalar("SELECT count(*) FROM dns_checks WHERE id = 3 AND result = 'fail' AND detail = 'mismatch: found tokX'") == 1);
+    CHECK(db->scalar("SELECT count(*) FROM dns_checks WHERE id = 4 AND result = 'unknown' AND detail = 'SERVFAIL'") == 1);
+    CHECK_THROWS(db->exec("INSERT INTO dns_checks(domain_id, result, checked_at) VALUES(1, 'verified', 1700000700)"));
+    CHECK(db->has_index_leading_with("dns_checks", "domain_id"));
+    CHECK(db->has_index_leading_with("dns_checks", "checked_at"));
+    db->exec("PRAGMA foreign_keys = ON");
+    db->exec("DELETE FROM domains WHERE id = 2");  // the cascade still works on the rebuilt table
+    CHECK(db->scalar("SELECT count(*) FROM dns_checks WHERE domain_id = 2") == 0);
+    CHECK(db->migrate() == 0);
+}

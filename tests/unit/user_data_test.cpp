@@ -123,7 +123,7 @@ TEST_CASE("user data list: paths reach the user's rows and only theirs", "[user_
     t.db->exec(
         "INSERT INTO users(id, email) VALUES (1, 'a@example.com'), (2, 'b@example.com');"
         "INSERT INTO domains(id, user_id, name, verification_token) VALUES (10, 1, 'a.example', 't1'), (20, 2, 'b.example', 't2');"
-        "INSERT INTO dns_checks(domain_id, result, checked_at) VALUES (10, 'verified', 1), (20, 'missing', 1), (20, 'error', 2);"
+        "INSERT INTO dns_checks(domain_id, result, checked_at) VALUES (10, 'pass', 1), (20, 'fail', 1), (20, 'unknown', 2);"
         "INSERT INTO aliases(id, user_id, domain_id, address) VALUES (100, 1, 10, 'x@a.example'), (200, 2, 20, 'y@b.example');"
         "INSERT INTO destinations(id, user_id, email) VALUES (1000, 1, 'd@example.org'), (2000, 2, 'e@example.org');"
         "INSERT INTO alias_destinations VALUES (100, 1000), (200, 2000);"
