@@ -23,6 +23,7 @@ int cmd_config(int argc, char** argv);
 int cmd_migrate(int argc, char** argv);
 int cmd_vacuum(int argc, char** argv);
 int cmd_cleanup(int argc, char** argv);
+int cmd_doctor(int argc, char** argv);  // issue 16
 
 void install_signal_handlers();
 

@@ -73,6 +73,11 @@ std::unique_ptr<Db> Db::open_plain(const std::string& path, int64_t busy_timeout
 
 std::unique_ptr<Db> Db::open_scratch() { return open_sqlite_scratch(); }
 
+std::string Db::file_problem(const std::string& path) {
+    if (is_postgresql(path)) return "PostgreSQL is not supported yet";
+    return sqlite_file_problem(path);
+}
+
 std::unique_ptr<WalCheckpointConnection> Db::open_checkpoint_connection(const std::string& path) {
     if (is_postgresql(path)) return nullptr;
     return open_sqlite_checkpoint_connection(path);
