@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "core/log.h"
 #include "core/text.h"
 
 namespace mj {
@@ -44,8 +45,17 @@ public:
             std::fputs("\n", stdout);
             std::fflush(stdout);
         }
-        drawn_ = false;
+        drawn_ = showing_ = false;
         run_id_ = 0;
+    }
+
+    // A log line is about to go to stderr (the same terminal): take the line away; the next batch
+    // draws it again below the log line.
+    void clear() {
+        if (!showing_) return;
+        std::fputs("\r\x1b[K", stdout);
+        std::fflush(stdout);
+        showing_ = false;
     }
 
 private:
@@ -55,10 +65,11 @@ private:
         // "\r" to the line's start, the line, then erase what a longer earlier line left (EL).
         std::fprintf(stdout, "\r%s\x1b[K", progress_line(ctx.job, done, ctx.expected, elapsed, ctx.db.last_txn_us()).c_str());
         std::fflush(stdout);
-        drawn_ = true;
+        drawn_ = showing_ = true;
     }
     int64_t run_id_ = 0;
-    bool drawn_ = false;
+    bool drawn_ = false;    // this run drew its line at least once
+    bool showing_ = false;  // the line is on the screen now (not cleared for a log line)
     std::chrono::steady_clock::time_point start_{}, last_draw_{};
 };
 
@@ -81,13 +92,16 @@ std::string progress_line(const std::string& job, int64_t done, int64_t expected
 
 ProgressScope::ProgressScope(const cxxopts::ParseResult& args) {
     if (args.count("quiet") || args.count("json") || !isatty(STDOUT_FILENO)) return;
-    observer_ = new TerminalProgress();
+    auto* p = new TerminalProgress();
+    observer_ = p;
     set_progress_observer(observer_);
+    logger().set_before_stderr([p] { p->clear(); });
 }
 
 ProgressScope::~ProgressScope() {
     if (!observer_) return;
     set_progress_observer(nullptr);
+    logger().set_before_stderr(nullptr);
     delete observer_;
 }
 
