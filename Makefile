@@ -179,6 +179,7 @@ install: $(BIN)
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mailjobs
 	install -m 0644 jobs.ini.sample $(DESTDIR)$(PREFIX)/share/mailjobs/jobs.ini.sample
 	cp -r share/cron share/cpanel share/schema.md $(DESTDIR)$(PREFIX)/share/mailjobs/
+	install -D -m 0644 share/completion/mailjobs.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mailjobs
 
 clean:
 	rm -rf $(OUT)/src $(OUT)/tests $(BIN) $(OUT)/unit_tests $(OUT)/release

@@ -9,6 +9,8 @@
 #include "api/cgi.h"
 #include "api/cgi_io.h"
 #include "cli/commands.h"
+#include "cli/global_options.h"
+#include "core/job_catalogue.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -34,6 +36,7 @@ const Command* commands() {
         {"backup", "write a verified, compressed copy of the database now: backup [--max-runtime D] [--dry-run]", cmd_backup},
         {"restore", "put a backup back (application stopped): restore FILE", cmd_restore},
         {"unlock", "remove a job's lease: unlock JOB [--force]", cmd_unlock},
+        {"doctor", "check the installation and say how to fix each problem: doctor [--deep] [--json]", cmd_doctor},
         {nullptr, nullptr, nullptr}};
     return table;
 }
@@ -44,10 +47,48 @@ namespace {
 
 void usage() {
     std::printf("mailjobs %s: background jobs of an email-forwarding service, one SQLite file.\n\n"
-                "usage: mailjobs COMMAND [options]   (mailjobs COMMAND --help for options)\n\n",
+                "usage: mailjobs [options] COMMAND [options]   (mailjobs help COMMAND for its options)\n\n",
                 MAILJOBS_VERSION);
     for (const mj::Command* c = mj::commands(); c->name; ++c) std::printf("  %-10s %s\n", c->name, c->summary);
     std::printf("\nexit codes: 0 ok, 1 a job failed, 2 usage or config, 3 database, 4 locked, 130 interrupted\n");
+}
+
+// The command called `name`, or Error(kExitUsage) with a did-you-mean.
+const mj::Command* find_command(const std::string& name) {
+    const mj::Command* cmd = mj::commands();
+    while (cmd->name && name != cmd->name) ++cmd;
+    if (cmd->name) return cmd;
+    std::vector<std::string> names;
+    for (const mj::Command* c = mj::commands(); c->name; ++c) names.push_back(c->name);
+    std::string hint = mj::did_you_mean(name, names);
+    throw mj::Error(mj::kExitUsage, "unknown command '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+}
+
+// `mailjobs help [COMMAND]`: the usage, or that command's --help. `help --commands` and `help
+// --jobs` print the names one per line, for the shell completion (share/completion/mailjobs.bash):
+// they need no configuration and no database.
+int help(const std::vector<std::string>& args) {
+    std::vector<std::string> words;
+    for (size_t i = 1; i < args.size(); ++i)
+        if (args[i][0] != '-' || args[i] == "--commands" || args[i] == "--jobs") words.push_back(args[i]);
+    if (words.empty()) {
+        usage();
+        return mj::kExitOk;
+    }
+    if (words[0] == "--commands") {
+        for (const mj::Command* c = mj::commands(); c->name; ++c) std::printf("%s\n", c->name);
+        std::printf("help\n");
+        return mj::kExitOk;
+    }
+    if (words[0] == "--jobs") {
+        for (const auto& j : mj::job_registry()) std::printf("%s\n", j.name);
+        return mj::kExitOk;
+    }
+    const mj::Command* cmd = find_command(words[0]);
+    std::string name = cmd->name;
+    std::string flag = "--help";
+    char* argv2[] = {name.data(), flag.data(), nullptr};
+    return cmd->fn(2, argv2);  // cxxopts prints the help and exits 0
 }
 
 }  // namespace
@@ -64,27 +105,27 @@ int main(int argc, char** argv) {
     if (mj::is_cgi_invocation(std::vector<std::string>(argv + 1, argv + argc), std::getenv("GATEWAY_INTERFACE"),
                               std::getenv("QUERY_STRING")))
         return mj::cgi_main();
-    // 4. Find the command (no command: usage).
-    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
-        usage();
-        return argc < 2 ? mj::kExitUsage : mj::kExitOk;
-    }
-    if (!std::strcmp(argv[1], "--version") || !std::strcmp(argv[1], "version")) {
-        std::printf("mailjobs %s\n", MAILJOBS_VERSION);
-        return mj::kExitOk;
-    }
-    const mj::Command* cmd = mj::commands();
-    while (cmd->name && std::strcmp(cmd->name, argv[1]) != 0) ++cmd;
-    // 5. Run it; every failure ends here as one line and a documented exit code.
+    // 4. Find the command; the common options may come before it (issue 16: `mailjobs --config F
+    //    migrate`), cli/global_options.h moves them after it. No command: usage.
     try {
-        if (!cmd->name) {
-            std::vector<std::string> names;
-            for (const mj::Command* c = mj::commands(); c->name; ++c) names.push_back(c->name);
-            std::string hint = mj::did_you_mean(argv[1], names);
-            throw mj::Error(mj::kExitUsage, std::string("unknown command '") + argv[1] + "'" +
-                                                (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+        const mj::CommandLine line = mj::split_command_line(std::vector<std::string>(argv + 1, argv + argc));
+        if (!line.error.empty()) throw mj::Error(mj::kExitUsage, line.error);
+        const std::string& name = line.command;
+        if (name.empty() || name == "--help" || name == "-h") {
+            usage();
+            return name.empty() ? mj::kExitUsage : mj::kExitOk;
         }
-        return cmd->fn(argc - 1, argv + 1);
+        if (name == "--version" || name == "version") {
+            std::printf("mailjobs %s\n", MAILJOBS_VERSION);
+            return mj::kExitOk;
+        }
+        if (name == "help") return help(line.args);
+        // 5. Run it; every failure ends here as one line and a documented exit code.
+        const mj::Command* cmd = find_command(name);
+        std::vector<char*> args;
+        for (const std::string& a : line.args) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        return cmd->fn(static_cast<int>(line.args.size()), args.data());
     } catch (const mj::Error& e) {  // messages may quote outside text (a reply, a value): escaped
         std::fprintf(stderr, "mailjobs: error: %s\n", mj::printable(e.what()).c_str());
         return e.code;

@@ -25,6 +25,7 @@ int cmd_vacuum(int argc, char** argv);
 int cmd_backup(int argc, char** argv);
 int cmd_restore(int argc, char** argv);
 int cmd_cleanup(int argc, char** argv);
+int cmd_doctor(int argc, char** argv);  // issue 16
 
 void install_signal_handlers();
 

@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "cli/report.h"
 #include "core/duration.h"
 #include "core/error.h"
@@ -66,6 +67,7 @@ int cmd_run(int argc, char** argv) {
 
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.duration("general", "time_budget"));
     std::vector<RunResult> results;
+    ProgressScope progress(args);  // issue 16: the live line on a terminal
     for (const JobDef* j : jobs) {
         if (g_stop_signal.load()) break;
         RunOptions ro;

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "core/exit_codes.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "cli/report.h"
 #include "core/due.h"
 #include "core/log.h"
@@ -29,7 +30,11 @@ int cmd_tick(int argc, char** argv) {
     }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.duration("general", "time_budget"));
     auto db = open_database(config);
-    auto results = run_due_jobs(*db, config, Trigger::cron, now, deadline);
+    std::vector<RunResult> results;
+    {
+        ProgressScope progress(args);  // issue 16: a tick by hand on a terminal shows the live line too
+        results = run_due_jobs(*db, config, Trigger::cron, now, deadline);
+    }
     if (args.count("json")) {
         nlohmann::json arr = nlohmann::json::array();
         for (const auto& r : results) {

@@ -22,6 +22,7 @@ const std::vector<KeyDef>& config_keys() {
         {"general", "busy_timeout", T::duration, "5s", "how long a write waits for the application's lock before giving up", nullptr, 1, 3600},
         {"general", "lease_grace", T::duration, "60s", "a job lease expires this long after the budget if its owner stops renewing it", nullptr, 1, 86400},
         {"general", "mode", T::choice, "cron", "cron: `tick` runs due jobs; worker: `tick` does nothing, `mailjobs worker` runs them", "cron|worker"},
+        {"general", "cron_interval", T::duration, "5m", "how often your crontab starts `mailjobs tick` (issue 16): `mailjobs doctor` fails when the last tick is older than 3 times this", nullptr, 60, 86400},
         {"general", "worker_interval", T::duration, "60s", "how often `mailjobs worker` looks for due jobs", nullptr, 1, 86400},
         {"general", "max_transaction", T::millis, "1s", "hard upper bound of every write transaction (e.g. 200ms, 1s): one that runs longer is stopped and rolled back, its batch made smaller"},
         {"general", "database_mode", T::mode, "0600", "file mode of a database mailjobs creates (and its -wal/-shm), e.g. 0660 when the web server runs as another user in the group; an existing file is never changed"},

@@ -75,6 +75,11 @@ std::unique_ptr<Db> Db::open_scratch() { return open_sqlite_scratch(); }
 
 bool Db::open_elsewhere(const std::string& path) { return !is_postgresql(path) && sqlite_open_elsewhere(path); }
 
+std::string Db::file_problem(const std::string& path) {
+    if (is_postgresql(path)) return "PostgreSQL is not supported yet";
+    return sqlite_file_problem(path);
+}
+
 std::unique_ptr<WalCheckpointConnection> Db::open_checkpoint_connection(const std::string& path) {
     if (is_postgresql(path)) return nullptr;
     return open_sqlite_checkpoint_connection(path);

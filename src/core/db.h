@@ -103,6 +103,10 @@ public:
     // The database as it is: no settings changed, no migration, nothing created (a schema check
     // that must not touch the file). Throws DbError when it cannot be opened.
     static std::unique_ptr<Db> open_plain(const std::string& path, int64_t busy_timeout_ms, Access access);
+    // What Db::open would refuse about the file before opening it (missing folder, not a regular
+    // file, read-only file or folder, not a SQLite file), as its one-line message; "" when none.
+    // A missing file is "" too (open creates it). Touches nothing (`mailjobs doctor`).
+    static std::string file_problem(const std::string& path);
     // An empty database in memory, gone when closed (a scratch schema).
     static std::unique_ptr<Db> open_scratch();
     // Whether another process has the database at `path` open now (`restore` refuses then). Read

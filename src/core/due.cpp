@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <ctime>
 #include <map>
 
 #include "core/job_catalogue.h"
@@ -83,8 +84,22 @@ void follow_up_turns(Db& db, const Config& config, const std::vector<Turn>& due,
 
 }  // namespace
 
+void record_tick(Db& db, int64_t wall_now) {
+    db.write([&] {
+        Statement u(db,
+                    "INSERT INTO job_state(job, last_started_at) VALUES(?1, ?2) ON CONFLICT(job) DO UPDATE "
+                    "SET last_finished_at = job_state.last_started_at, last_started_at = ?2");
+        u.bind(1, kTickStateRow);
+        u.bind(2, wall_now);
+        u.exec();
+    });
+}
+
+int64_t last_tick_at(Db& db) { return db.scalar("SELECT last_started_at FROM job_state WHERE job = ?", kTickStateRow); }
+
 std::vector<RunResult> run_due_jobs(Db& db, const Config& config, Trigger trigger, int64_t now,
                                     std::chrono::steady_clock::time_point deadline) {
+    record_tick(db, static_cast<int64_t>(std::time(nullptr)));  // the wall clock, not --now: is cron alive?
     const std::string& tz = config.str("general", "timezone");
     std::vector<Turn> due;
     for (const auto& d : load_due_state(db, config)) {

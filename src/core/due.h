@@ -52,6 +52,15 @@ std::vector<DueJob> load_due_state(Db& db, const Config& config);
 std::vector<RunResult> run_due_jobs(Db& db, const Config& config, Trigger trigger, int64_t now,
                                     std::chrono::steady_clock::time_point deadline);
 
+// Each tick and each worker pass records its wall-clock start (issue 16: is cron running?) in
+// job_state's row "(tick)", a name no job can have (job names are lowercase words and dashes):
+// last_started_at = the start, last_finished_at = the start of the tick before it. One short
+// write; `mailjobs doctor` (and a dashboard) compare its age with [general] cron_interval.
+constexpr const char* kTickStateRow = "(tick)";
+void record_tick(Db& db, int64_t wall_now);
+// The recorded start of the last tick or worker pass, or 0 when none was recorded.
+int64_t last_tick_at(Db& db);
+
 // The earliest next due time over enabled jobs (for the worker's sleep).
 int64_t earliest_due(Db& db, const Config& config);
 

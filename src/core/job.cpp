@@ -26,7 +26,15 @@ const char* trigger_name(Trigger t) {
     return "manual";
 }
 
+namespace {
+ProgressObserver* g_progress = nullptr;
+}
+
+void set_progress_observer(ProgressObserver* observer) { g_progress = observer; }
+ProgressObserver* progress_observer() { return g_progress; }
+
 bool JobContext::should_stop() {
+    if (g_progress) g_progress->batch(*this);  // between batches: the one place they are reported
     if (!stop_reason_.empty()) return true;
     if (g_stop_signal.load()) stop_reason_ = "signal";
     else if (std::chrono::steady_clock::now() >= deadline_) stop_reason_ = "budget reached";

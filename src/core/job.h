@@ -52,6 +52,21 @@ struct Counts {
 // Process-wide stop flag, set by SIGTERM/SIGINT/SIGXCPU/SIGALRM (cli/signals.cpp).
 extern std::atomic<int> g_stop_signal;
 
+class JobContext;
+
+// Live progress (issue 16): a command that shows it (cli/progress.h, on a terminal only) installs
+// one observer for the process. Every job already calls ctx.should_stop() between batches, so that
+// is the one place batches are reported: no job calls the observer itself. The runner reports the
+// end of each run. Without an observer nothing is measured or counted for it.
+class ProgressObserver {
+public:
+    virtual ~ProgressObserver() = default;
+    virtual void batch(const JobContext& ctx) = 0;  // after a batch: ctx.counts, ctx.db.last_txn_us()
+    virtual void end(const JobContext& ctx) = 0;    // the run's job function returned
+};
+void set_progress_observer(ProgressObserver* observer);  // nullptr: none (the default)
+ProgressObserver* progress_observer();
+
 class JobContext {
 public:
     JobContext(Db& db, const Config& config, std::string job, int64_t now, DryRun dry_run,
@@ -69,6 +84,10 @@ public:
     std::optional<std::string> domain;           // run --domain NAME: dns-recheck checks this one domain now
     Counts counts;
     std::string note;           // free text for history (e.g. conflict reason)
+    // Rows this run expects to change, for the live progress line: an estimate the retention engine
+    // adds as each policy starts (only while progress is shown); 0 = unknown.
+    int64_t expected = 0;
+    bool wants_progress() const { return progress_observer() != nullptr; }
     nlohmann::json result = nlohmann::json::object();  // job-specific result (message-cleanup's JSON, ...)
 
     // True when the job must stop after the current batch: deadline passed, a signal arrived, or

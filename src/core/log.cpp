@@ -130,6 +130,8 @@ void Logger::log(Level level, const std::string& event, const nlohmann::json& fi
     std::snprintf(msbuf, sizeof msbuf, ".%03d", static_cast<int>(ms));
     ts.insert(ts.size() - 1, msbuf);
 
+    const bool to_stderr = (wanted && fd_ < 0 && stderr_json_ && term) || (term && stderr_text_) || level == Level::error;
+    if (to_stderr && before_stderr_) before_stderr_();
     if (wanted && (fd_ >= 0 || (stderr_json_ && term))) {
         nlohmann::ordered_json line;
         line["ts"] = ts;

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 
 namespace mj {
@@ -44,6 +45,9 @@ public:
     void log(Level level, const std::string& event, const nlohmann::json& fields = {},
              const std::string& job = "", int64_t run_id = 0);
     void set_level(Level level) { level_ = level; }
+    // Runs before any line goes to stderr: the live progress line on the terminal (cli/progress.h)
+    // clears itself there, so a log line never lands in the middle of it. Empty = none.
+    void set_before_stderr(std::function<void()> fn) { before_stderr_ = std::move(fn); }
 
 private:
     void write_file(const std::string& line);
@@ -59,6 +63,7 @@ private:
     bool stderr_json_ = false;   // write JSON to stderr (no file configured, not a terminal)
     Level level_ = Level::info;
     Level terminal_level_ = Level::info;  // max(level_, Options::terminal_level)
+    std::function<void()> before_stderr_;
 };
 
 Logger& logger();  // the process-wide logger

@@ -155,6 +155,7 @@ RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOpti
             r.outcome = Outcome::failed;
             r.error = e.what();
         }
+        if (ProgressObserver* p = progress_observer()) p->end(ctx);  // issue 16: the live line's last state
         if (r.outcome == Outcome::more && ctx.stop_reason().empty()) ctx.should_stop();
         if (r.outcome == Outcome::done) r.exit_reason = "done";
         else if (r.outcome == Outcome::failed) r.exit_reason = "error";

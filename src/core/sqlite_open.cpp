@@ -70,6 +70,15 @@ void create_file(const std::string& path, int mode) {
 
 }  // namespace
 
+std::string sqlite_file_problem(const std::string& path) {
+    try {
+        check_before_open(path);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
 std::unique_ptr<Db> open_sqlite(const std::string& path, int64_t busy_timeout_ms, const DbOpenOptions& options) {
     check_before_open(path);
     struct stat st {};

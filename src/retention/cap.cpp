@@ -112,6 +112,7 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
         ctx.info("would_cap", {{"table", p.table}, {"rows", result.rows}, {"owners", result.owners}});
         return result;
     }
+    if (ctx.wants_progress()) ctx.expected += count_capped(ctx.db, p, resume);  // issue 16: the live line's "of N"
     BatchSizer sizer = sizer_for(ctx, p);
     const auto owners = owners_to_cap(ctx.db, sql, p, resume);
     result.owners = static_cast<int64_t>(owners.size());

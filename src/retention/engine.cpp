@@ -134,6 +134,8 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
         ctx.info("would_purge", {{"table", p.table}, {"rows", result.rows}, {"cutoff", p.cutoff}});
         return result;
     }
+    // The live progress line's "of N" (issue 16): one read count, only when a terminal shows it.
+    if (ctx.wants_progress()) ctx.expected += count_selected(ctx.db, p);
     BatchSizer sizer = sizer_for(ctx, p);
     const std::string table = quote_ident(p.table), time = quote_ident(p.time_column);
     // ?2 is the last batch's newest time: everything older was deleted or kept by the filter.

@@ -221,6 +221,13 @@ TEST_CASE("day-of-month and day-of-week: either matches when both are restricted
     // Vixie rule: a field starting with '*' ("*/2") counts as unrestricted, so both must match:
     // odd days that are Mondays. 2026-03-02 is a Monday (odd: no), 2026-03-09 is a Monday (yes).
     CHECK(must_parse("0 0 */2 * 1").next_after(utc(2026, 3, 1), "j", "UTC") == utc(2026, 3, 9));
+    // The same for day-of-week: "*/3" (Sun, Wed, Sat) is unrestricted by its first character, so
+    // with day-of-month 1 both must match: the 1st that is a Sunday, Wednesday or Saturday.
+    // 2026-04-01 is a Wednesday; 2026-05-01 a Friday, 2026-06-01 a Monday, 2026-07-01 a Wednesday.
+    CHECK(must_parse("0 0 1 * */3").next_after(utc(2026, 3, 2), "j", "UTC") == utc(2026, 4, 1));
+    CHECK(must_parse("0 0 1 * */3").next_after(utc(2026, 4, 1), "j", "UTC") == utc(2026, 7, 1));
+    // Restricted without a star ("0-6" is every day, but restricted): either matches, so every day.
+    CHECK(must_parse("0 0 1 * 0-6").next_after(utc(2026, 3, 2), "j", "UTC") == utc(2026, 3, 3));
 }
 
 TEST_CASE("Feb 29 yearly runs only in leap years", "[schedule]") {
