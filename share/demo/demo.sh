@@ -13,7 +13,7 @@ cp "$here/demo.ini" "$demo/jobs.ini"
 cd "$demo"
 "$mj" migrate
 sqlite3 var/demo.db < "$here/demo-data.sql"
-tables="failed_emails sessions magic_links delivery_log notifications messages audit_logs message_logs header_snapshots spam_quarantine overflow_hold aliases notification_outbox"
+tables="bandwidth_usage bandwidth_rollups usage_threshold_events failed_emails sessions magic_links delivery_log notifications messages audit_logs message_logs header_snapshots spam_quarantine overflow_hold aliases notification_outbox"
 declare -A before
 for t in $tables; do before[$t]=$(sqlite3 var/demo.db "SELECT count(*) FROM $t"); done
 echo
@@ -40,6 +40,18 @@ for f in glob.glob("var/maildir/new/*"):
     if m: print(m.group(0)); break
 ')
 echo "  export link mailed to user 7: ${link:-(not sent yet)}"
+echo
+echo "== usage (bandwidth-rollup, usage-threshold-check)"
+sqlite3 var/demo.db "SELECT '  rollups: ' || sum(period = 'day') || ' daily, ' || sum(period = 'week') || ' weekly rows; ' ||
+  (SELECT count(*) FROM bandwidth_usage) || ' raw rows left (older than 35 d deleted once rolled up)' FROM bandwidth_rollups"
+sqlite3 var/demo.db "SELECT '  user ' || user_id || ', week of ' || date(period_start, 'unixepoch') || ': ' ||
+  printf('%.1f', bytes_used / 1048576.0) || ' MiB in ' || email_count || ' mails' FROM bandwidth_rollups
+  WHERE period = 'week' AND user_id <= 3 ORDER BY period_start DESC, user_id LIMIT 6"
+sqlite3 var/demo.db "SELECT '  user ' || user_id || ': ' || group_concat(CASE kind WHEN 'pace' THEN 'pace' ELSE threshold || ' %' END, ', ') ||
+  ' (cycle from ' || date(min(cycle_start), 'unixepoch') || ', ' || printf('%.0f', max(used_bytes) * 100.0 / max(quota_bytes)) || ' % used)'
+  FROM (SELECT * FROM usage_threshold_events ORDER BY user_id, kind, threshold) GROUP BY user_id"
+sqlite3 var/demo.db "SELECT '  notice to ' || to_address || ' (' || status || '): ' || subject FROM notification_outbox
+  WHERE kind = 'usage_threshold' ORDER BY id"
 echo
 echo "== mailjobs history"
 "$mj" history

@@ -14,7 +14,7 @@ init_db
 add_users 200
 add_usage 150000 120 200
 kill_mid_run() {
-  mj run bandwidth-rollup --now $1 >/dev/null 2>&1 &
+  "$MJ" run bandwidth-rollup --now $1 >/dev/null 2>&1 &
   local pid=$! i
   for i in $(seq 1 400); do
     [ "$(sql "SELECT count(*) FROM bandwidth_rollups")" -ge "$2" ] && break
@@ -34,7 +34,7 @@ assert_eq "$(rollup_diff)" "0 0" "after kill -9 and a rerun: rollups = brute-for
 add_usage 50000 3 200
 sql "UPDATE bandwidth_usage SET recorded_at = recorded_at - 40*$D WHERE id % 10 = 0 AND id > (SELECT json_extract(cursor, '$.after_id') FROM job_state WHERE job = 'bandwidth-rollup')"
 pre=$(sql "SELECT count(*) FROM bandwidth_rollups WHERE updated_at = $((NOW + 120))")
-mj run bandwidth-rollup --now $((NOW + 120)) >/dev/null 2>&1 &
+"$MJ" run bandwidth-rollup --now $((NOW + 120)) >/dev/null 2>&1 &
 pid=$!
 for i in $(seq 1 400); do
   [ "$(sql "SELECT count(*) FROM bandwidth_rollups WHERE updated_at = $((NOW + 120))")" -ge 50 ] && break

@@ -58,6 +58,6 @@ expect_exit 2 mj run bandwidth-rollup --set job.bandwidth-rollup.day_retention=3
 assert_contains "$ERR" "day_retention must be at least raw_retention + 7d" "day_retention too short"
 expect_exit 2 mj config --set job.usage-threshold-check.mail_thresholds=90
 assert_contains "$ERR" "90 is not one of thresholds" "mail threshold not among thresholds"
-expect_exit 2 mj config --set job.usage-threshold-check.thresholds=60,abc
+MAILJOBS_JOB_USAGE_THRESHOLD_CHECK_THRESHOLDS=60,abc expect_exit 2 mj config
 assert_contains "$ERR" "'abc' is not a percentage 1..1000" "threshold not a number"
 assert_eq "$(db_sha)" "$sha" "the refused commands left the database unchanged"

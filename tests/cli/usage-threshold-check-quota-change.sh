@@ -31,4 +31,4 @@ assert_eq "$(sql "SELECT group_concat(threshold) FROM (SELECT threshold FROM usa
 assert_eq "$(sql "SELECT count(*) FROM notification_outbox")" 3 "and mailed once"
 assert_eq "$(sql "SELECT used_bytes || '/' || quota_bytes FROM usage_threshold_events WHERE threshold = 100")" "1700/1000" "event keeps usage and quota"
 check_at 2027-03-10T01:00
-assert_eq "$(sql "SELECT count(*) FROM usage_threshold_events")" 8 "rerun: nothing new"
+assert_eq "$(sql "SELECT count(*) FROM usage_threshold_events")" 7 "rerun: nothing new (4 for 1000, 3 for 2000)"
