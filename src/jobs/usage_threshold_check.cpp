@@ -165,7 +165,7 @@ private:
     bool mails(const Candidate& c) const {
         for (int t : c.crossed)
             if (s_.mail.count(t)) return true;
-        return c.crossed.empty() && c.pace && s_.pace_mail;
+        return c.pace && s_.pace_mail;  // a new pace warning is mailed even beside a threshold that is not
     }
 
     JobContext& ctx_;

@@ -15,8 +15,8 @@
 //   projects past the quota; recorded once per (user, cycle, quota) as kind 'pace'.
 // - One run records every new crossing of a user and, in the same transaction, adds ONE in-app
 //   notification and at most ONE e-mail notice naming the highest new threshold (mentioning a new
-//   pace warning); the mail goes only when one of the new thresholds is in mail_thresholds (or a
-//   pace warning alone, with pace_mail). Dedupe keys usage_threshold:<user>:<cycle>:<quota>:<t>
+//   pace warning); the mail goes only when one of the new thresholds is in mail_thresholds, or
+//   a pace warning is new (with pace_mail). Dedupe keys usage_threshold:<user>:<cycle>:<quota>:<t>
 //   and usage_pace:<user>:<cycle>:<quota>.
 // - Deleted and suspended users (core/user_data.h kUserInactiveSql) are skipped: nothing recorded.
 // Users are read in batches of batch_size by id, outside any transaction; a write transaction is

@@ -72,6 +72,8 @@ assert_eq "$(sql "SELECT count(*) FROM notifications WHERE user_id = 4")" 1 "one
 # 1100 after 10 days (32 %) projects to 3410 > 3100: one pace event and notice.
 pace() { expect_exit 0 mj run usage-threshold-check --now "$1" --set job.usage-threshold-check.pace_warning=true; }
 quota_user 5 3100 1
+quota_user 6 1000 1
+use 6 650 2027-05-10T00:00
 use 5 1000 2027-05-02T00:00
 pace 2027-05-05T00:00
 assert_eq "$(events 5)" "-" "no pace warning in the first quarter of the cycle"
@@ -80,6 +82,9 @@ pace 2027-05-11T00:00
 assert_eq "$(events 5)" "100/pace@2027-05-01/3100" "pace: 1100 / (10/31) = 3410 > 3100"
 assert_eq "$(outbox_keys 5)" "usage_pace:5:$(t 2027-05-01):3100" "the pace notice"
 assert_contains "$(sql "SELECT body FROM notification_outbox WHERE user_id = 5")" "At the current pace" "it says why"
+assert_eq "$(events 6)" "60/crossed@2027-05-01/1000 100/pace@2027-05-01/1000" "user 6: 65 % and on pace for 201 %"
+assert_eq "$(outbox_keys 6)" "usage_threshold:6:$(t 2027-05-01):1000:60" "60 % is not mailed, but the new pace warning is: one notice"
+assert_contains "$(sql "SELECT body FROM notification_outbox WHERE user_id = 6")" "At the current pace" "the notice names the pace"
 pace 2027-05-11T01:00
 assert_eq "$(outbox_keys 5)" "usage_pace:5:$(t 2027-05-01):3100" "once per cycle"
 
@@ -93,6 +98,6 @@ assert_eq "$(sql "SELECT used_bytes FROM usage_threshold_events WHERE user_id = 
 # notification-delivery sends every queued notice once.
 expect_exit 0 mj run notification-delivery --now 2028-03-01T00:00
 assert_eq "$(ls var/maildir/new | wc -l)" "$(sql "SELECT count(*) FROM notification_outbox")" "one mail per notice"
-assert_eq "$(grep -l "X-Mailjobs-Notice: .* usage_threshold" var/maildir/new/* | wc -l)" 5 "five usage notices mailed"
+assert_eq "$(grep -l "X-Mailjobs-Notice: .* usage_threshold" var/maildir/new/* | wc -l)" 6 "six usage notices mailed"
 expect_exit 0 mj run notification-delivery --now 2028-03-01T01:00
 assert_eq "$(ls var/maildir/new | wc -l)" "$(sql "SELECT count(*) FROM notification_outbox")" "and only once"
