@@ -95,3 +95,17 @@ INSERT INTO failed_emails(user_id, alias_id, message_id, mail_from, rcpt_to, raw
 UPDATE users SET status = 'deleted', deleted_at = (SELECT now - 10 * day FROM k) WHERE id = 299;
 INSERT INTO exports(user_id, requested_at) VALUES(7, (SELECT now - 60 FROM k));
 COMMIT;
+
+-- Usage (issue 15): every user's forwarded bytes over 60 days (bandwidth-rollup rolls them up),
+-- billing cycles that started about 15 days ago, and five users near their 1 GiB quota this cycle:
+-- user 1 at 65 %, 2 at 85 %, 3 at 105 %, 4 at 55 % (on pace to pass it), 5 at 30 %.
+BEGIN;
+UPDATE users SET billing_anchor_day = min(28, CAST(strftime('%d', (SELECT now - 15 * day FROM k), 'unixepoch') AS INTEGER));
+INSERT INTO bandwidth_usage(user_id, bytes, emails, recorded_at)
+  SELECT 1 + abs(random()) % 300, 2000 + abs(random()) % 100000, 1, (SELECT now FROM k) - abs(random()) % (60 * 86400)
+  FROM seq WHERE i <= 20000;
+INSERT INTO bandwidth_usage(user_id, bytes, emails, recorded_at)
+  SELECT u, CAST(f * 1073741824 / 10 AS INTEGER), 100, (SELECT now FROM k) - j * 3600 * 24 + 600
+  FROM (SELECT 1 AS u, 0.65 AS f UNION ALL SELECT 2, 0.85 UNION ALL SELECT 3, 1.05 UNION ALL SELECT 4, 0.55 UNION ALL SELECT 5, 0.30),
+       (SELECT i AS j FROM seq WHERE i <= 10);
+COMMIT;

@@ -33,7 +33,8 @@ if command -v dnsmasq >/dev/null; then
                        WHERE name IN ('mail1.example.org', 'mail7.example.org', 'mail14.example.org')"
   sleep 0.3
 fi
-tables="failed_emails sessions magic_links delivery_log notifications messages audit_logs message_logs header_snapshots spam_quarantine overflow_hold aliases notification_outbox"
+
+tables="bandwidth_usage bandwidth_rollups usage_threshold_events failed_emails sessions magic_links delivery_log notifications messages audit_logs message_logs header_snapshots spam_quarantine overflow_hold aliases notification_outbox"
 declare -A before
 for t in $tables; do before[$t]=$(sqlite3 var/demo.db "SELECT count(*) FROM $t"); done
 echo
@@ -66,6 +67,18 @@ sqlite3 var/demo.db "SELECT '  ' || d.name || ': ' || d.status || ', check ' || 
                             CASE WHEN d.notified_status IS NOT NULL AND d.notified_status <> 'verified' OR d.name = 'mail7.example.org'
                                  THEN ', user told: ' || coalesce(d.notified_status, '-') ELSE '' END
                      FROM domains d JOIN dns_checks c ON c.domain_id = d.id ORDER BY d.id"
+
+echo "== usage (bandwidth-rollup, usage-threshold-check)"
+sqlite3 var/demo.db "SELECT '  rollups: ' || sum(period = 'day') || ' daily, ' || sum(period = 'week') || ' weekly rows; ' ||
+  (SELECT count(*) FROM bandwidth_usage) || ' raw rows left (older than 35 d deleted once rolled up)' FROM bandwidth_rollups"
+sqlite3 var/demo.db "SELECT '  user ' || user_id || ', week of ' || date(period_start, 'unixepoch') || ': ' ||
+  printf('%.1f', bytes_used / 1048576.0) || ' MiB in ' || email_count || ' mails' FROM bandwidth_rollups
+  WHERE period = 'week' AND user_id <= 3 ORDER BY period_start DESC, user_id LIMIT 6"
+sqlite3 var/demo.db "SELECT '  user ' || user_id || ': ' || group_concat(CASE kind WHEN 'pace' THEN 'pace' ELSE threshold || ' %' END, ', ') ||
+  ' (cycle from ' || date(min(cycle_start), 'unixepoch') || ', ' || printf('%.0f', max(used_bytes) * 100.0 / max(quota_bytes)) || ' % used)'
+  FROM (SELECT * FROM usage_threshold_events ORDER BY user_id, kind, threshold) GROUP BY user_id"
+sqlite3 var/demo.db "SELECT '  notice to ' || to_address || ' (' || status || '): ' || subject FROM notification_outbox
+  WHERE kind = 'usage_threshold' ORDER BY id"
 echo
 echo "== mailjobs history"
 "$mj" history

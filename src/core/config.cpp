@@ -496,6 +496,7 @@ Config Config::load(const LoadOptions& options, std::vector<ConfigProblem>* prob
         for (const char* required : {"table", "time_column", "older_than"})
             if (c.values_[s][required].text.empty())
                 problems->push_back({c.section_where_.count(s) ? c.section_where_[s] : c.file_, "[" + s + "] needs '" + required + "'"});
+    check_key_relations(c, problems);  // keys that bound each other (config_relations.cpp)
     return c;
 }
 

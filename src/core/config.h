@@ -95,6 +95,10 @@ private:
     std::map<std::string, std::map<std::string, Value>> values_;
 };
 
+// Keys whose valid values depend on each other (bandwidth-rollup's retentions and lateness, the
+// threshold lists): appends one problem per broken relation (config_relations.cpp).
+void check_key_relations(const Config& config, std::vector<ConfigProblem>* problems);
+
 // Validates `text` as a value of `def`'s type; returns "" or a one-line reason.
 std::string validate_value(const KeyDef& def, const std::string& text);
 

@@ -134,6 +134,19 @@ const std::vector<KeyDef>& config_keys() {
         {"job.destination-verification-expiry", "remove_unverified", T::boolean, "false", "also delete destinations still unverified unverified_grace after they were added"},
         {"job.destination-verification-expiry", "unverified_grace", T::duration, "30d", "how long an unverified destination may stay (remove_unverified = true)"},
         {"job.destination-verification-expiry", "notice_before", T::duration, "3d", "queue the removal notice this long before; never remove sooner after it"},
+        // --- usage keys (issue 15); their relations are checked at load (config_relations.cpp) ---
+        // [job.bandwidth-rollup] (BJ-10)
+        {"job.bandwidth-rollup", "batch_size", T::integer, "250", "(user, day) windows recomputed per transaction (with their weeks): ~15 ms at 250", nullptr, 1, 1000000},
+        {"job.bandwidth-rollup", "lateness", T::duration, "2d", "every run also recomputes each user's days of this last stretch (rows the application wrote late or corrected)", nullptr, 3600, 366LL * 86400},
+        {"job.bandwidth-rollup", "raw_retention", T::duration, "35d", "delete bandwidth_usage rows this long after recorded_at, once rolled up (whole UTC days); must be longer than lateness"},
+        {"job.bandwidth-rollup", "day_retention", T::duration, "400d", "delete daily rollups this long after their day; at least raw_retention + 7d"},
+        {"job.bandwidth-rollup", "week_retention", T::duration, "730d", "delete weekly rollups this long after their week's Monday"},
+        // [job.usage-threshold-check] (BJ-11)
+        {"job.usage-threshold-check", "thresholds", T::list, "60,70,80,100", "percentages of users.quota_bytes recorded once per cycle and quota (integers 1..1000)"},
+        {"job.usage-threshold-check", "mail_thresholds", T::list, "80,100", "of those, the ones that also e-mail the user (one notice per run naming the highest); empty = none"},
+        {"job.usage-threshold-check", "pace_warning", T::boolean, "true", "also record a pace event when usage / elapsed part of the cycle projects past 100 %"},
+        {"job.usage-threshold-check", "pace_after", T::integer, "25", "no pace event before this percentage of the cycle has passed", nullptr, 1, 100},
+        {"job.usage-threshold-check", "pace_mail", T::boolean, "true", "e-mail the user about a pace event (pace_warning = true)"},
         // --- cleanup API keys (issue 4) ---
         {"api", "token", T::string, "", "bearer token of the CGI API (16+ characters); unset (and no token_file) = API off"},
         {"api", "token_file", T::path, "", "file whose first line is the token, outside public_html (relative to jobs.ini); wins over token"},

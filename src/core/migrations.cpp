@@ -690,6 +690,44 @@ const std::vector<Migration>& migrations() {
          "ALTER TABLE dns_checks_v7 RENAME TO dns_checks;"
          "CREATE INDEX dns_checks_domain_id ON dns_checks(domain_id, id);"
          "CREATE INDEX dns_checks_checked_at ON dns_checks(checked_at);"},
+        // Issue 15 (BJ-10, BJ-11). bandwidth_usage is rebuilt with AUTOINCREMENT so its id is a
+        // monotonic key: bandwidth-rollup's watermark is "every row with id <= N is rolled up", which
+        // a reused id (the newest rows deleted, then new ones inserted) would break. SQLite has one
+        // writer at a time, so an id becomes visible only after every smaller one is. Existing rows
+        // keep their ids. usage_threshold_events is rebuilt with a kind ('crossed' or 'pace': the
+        // projection past the quota) and the quota in its unique key: each threshold is recorded once
+        // per (user, cycle, quota, kind), so a plan change within a cycle re-arms the thresholds
+        // against the new quota (README "usage-threshold-check"). Existing events become 'crossed'.
+        {8, "bandwidth_usage AUTOINCREMENT, usage_threshold_events kind",
+         "CREATE TABLE bandwidth_usage_v6 ("
+         " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+         " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+         " bytes INTEGER NOT NULL CHECK(bytes >= 0),"
+         " emails INTEGER NOT NULL DEFAULT 1 CHECK(emails >= 0),"
+         " recorded_at INTEGER NOT NULL DEFAULT (CAST(strftime('%s','now') AS INTEGER))"
+         "  CHECK(typeof(recorded_at) = 'integer' AND recorded_at BETWEEN 0 AND 99999999999));"
+         "INSERT INTO bandwidth_usage_v6(id, user_id, bytes, emails, recorded_at)"
+         " SELECT id, user_id, bytes, emails, recorded_at FROM bandwidth_usage ORDER BY id;"
+         "DROP TABLE bandwidth_usage;"
+         "ALTER TABLE bandwidth_usage_v6 RENAME TO bandwidth_usage;"
+         "CREATE INDEX bandwidth_usage_recorded_at ON bandwidth_usage(recorded_at);"
+         "CREATE INDEX bandwidth_usage_user ON bandwidth_usage(user_id, recorded_at);"
+         "CREATE TABLE usage_threshold_events_v6 ("
+         " id INTEGER PRIMARY KEY,"
+         " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+         " cycle_start INTEGER NOT NULL,"
+         " threshold INTEGER NOT NULL CHECK(threshold BETWEEN 1 AND 1000),"
+         " used_bytes INTEGER NOT NULL,"
+         " quota_bytes INTEGER NOT NULL,"
+         " created_at INTEGER NOT NULL,"
+         " kind TEXT NOT NULL DEFAULT 'crossed' CHECK(kind IN ('crossed','pace')),"
+         " cycle_end INTEGER,"  // end of the cycle (NULL for rows from before version 6)
+         " UNIQUE (user_id, cycle_start, quota_bytes, kind, threshold));"
+         "INSERT INTO usage_threshold_events_v6(id, user_id, cycle_start, threshold, used_bytes, quota_bytes, created_at)"
+         " SELECT id, user_id, cycle_start, threshold, used_bytes, quota_bytes, created_at FROM usage_threshold_events;"
+         "DROP TABLE usage_threshold_events;"
+         "ALTER TABLE usage_threshold_events_v6 RENAME TO usage_threshold_events;"
+         "CREATE INDEX usage_threshold_events_created_at ON usage_threshold_events(created_at);"},
     };
     return list;
 }

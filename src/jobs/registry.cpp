@@ -10,6 +10,7 @@
 #include "jobs/account_export.h"       // account lifecycle (issue 14)
 #include "jobs/address_expiry_jobs.h"    // retention jobs B
 #include "jobs/audit_log_cleanup.h"      // retention jobs B
+#include "jobs/bandwidth_rollup.h"       // usage (issue 15)
 #include "jobs/auth_jobs.h"
 #include "jobs/backup.h"                 // backups (issue 17)
 #include "jobs/delivery_log_cleanup.h"   // retention jobs A
@@ -23,6 +24,7 @@
 #include "jobs/notification_delivery.h"  // delivery jobs (issue 5)
 #include "jobs/overflow_hold_expiry.h"   // retention jobs B
 #include "jobs/retention_policies.h"     // retention jobs A
+#include "jobs/usage_threshold_check.h"  // usage (issue 15)
 #include "jobs/vacuum.h"                 // retention jobs A
 #include "jobs/webhook_retry.h"          // monitoring jobs (issue 5)
 
@@ -55,6 +57,9 @@ void register_jobs() {
         {"account-deletion", "purge soft-deleted accounts after the grace, table by table in short batches, users last (BJ-18)", "@hourly", 35, {}, account_deletion, "account"},
         // --- usage and domains (issue 15) ---
         {"dns-recheck", "recheck custom domains' DNS (TXT token, MX, ...): pending every 15m the first day, then backing off; verified and failed daily; notice on status change (BJ-20)", "every 15m", 50, {}, dns_recheck, "account"},
+        // --- usage (issue 15) ---
+        {"usage-threshold-check", "record quota crossings (60/70/80/100 %) and pace warnings once per cycle; mail the configured ones (BJ-11)", "@hourly", 38, {}, usage_threshold_check, "account"},
+        {"bandwidth-rollup", "recompute daily and weekly usage rollups from new and late rows; purge rolled-up raw rows and old rollups (BJ-10)", "@daily", 16, {}, bandwidth_rollup, "account"},
         // --- delivery jobs (issue 5) ---
         {"forward-retry", "resend failed forwards 1h, 6h, 24h, 48h after the failure; then notify the user once (BJ-03)", "every 15m", 90, {}, forward_retry, "delivery"},
         {"notification-delivery", "send the notification outbox in batches under the hourly cap (BJ-21)", "every tick", 80, {}, notification_delivery, "delivery",

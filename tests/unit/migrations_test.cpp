@@ -173,3 +173,48 @@ TEST_CASE("migration 7 upgrades a version-1 database with domains and DNS checks
     CHECK(db->scalar("SELECT count(*) FROM dns_checks WHERE domain_id = 2") == 0);
     CHECK(db->migrate() == 0);
 }
+
+TEST_CASE("migration 8 upgrades a version-1 database with usage rows and threshold events in it", "[migrations]") {
+    TempDir t;
+    const std::string path = t.dir + "/v1.db";
+    REQUIRE(mj::migrations().size() >= 8);
+    REQUIRE(mj::migrations()[7].version == 8);
+    {
+        SQLite::Database v1(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        v1.exec("PRAGMA auto_vacuum = INCREMENTAL");
+        v1.exec(mj::migrations()[0].sql);
+        v1.exec("PRAGMA user_version = 1");
+        v1.exec("INSERT INTO users(id, email, created_at, quota_bytes) VALUES(1, 'u@example.com', 1700000000, 1000)");
+        v1.exec("INSERT INTO bandwidth_usage(id, user_id, bytes, emails, recorded_at) VALUES "
+                "(1, 1, 100, 1, 1700000000), (2, 1, 250, 2, 1700000100), (7, 1, 5, 1, 1700086400)");
+        v1.exec("INSERT INTO usage_threshold_events(id, user_id, cycle_start, threshold, used_bytes, quota_bytes, created_at) "
+                "VALUES (3, 1, 1699920000, 60, 610, 1000, 1700000200)");
+    }
+    auto db = mj::Db::open(path, 100);
+    CHECK(db->schema_version() == mj::Db::latest_version());
+    // Every usage row and value survived, ids included.
+    CHECK(db->scalar("SELECT count(*) FROM bandwidth_usage") == 3);
+    CHECK(db->scalar("SELECT sum(bytes * id) FROM bandwidth_usage") == 100 + 500 + 35);
+    CHECK(db->scalar("SELECT sum(emails) FROM bandwidth_usage WHERE recorded_at < 1700086400") == 3);
+    // AUTOINCREMENT: after the newest row is deleted its id is never handed out again.
+    db->exec("DELETE FROM bandwidth_usage WHERE id = 7");
+    db->exec("INSERT INTO bandwidth_usage(user_id, bytes, recorded_at) VALUES(1, 9, 1700090000)");
+    CHECK(db->scalar("SELECT id FROM bandwidth_usage WHERE bytes = 9") == 8);
+    // The indexes are back.
+    CHECK(db->has_index_leading_with("bandwidth_usage", "recorded_at"));
+    CHECK(db->has_index_leading_with("bandwidth_usage", "user_id"));
+    // The event became 'crossed'; a pace event and the same threshold under another quota fit beside it.
+    CHECK(db->scalar("SELECT count(*) FROM usage_threshold_events WHERE id = 3 AND kind = 'crossed' AND threshold = 60 "
+                     "AND used_bytes = 610 AND quota_bytes = 1000 AND cycle_end IS NULL") == 1);
+    db->exec("INSERT INTO usage_threshold_events(user_id, cycle_start, threshold, used_bytes, quota_bytes, created_at, kind) "
+             "VALUES (1, 1699920000, 100, 700, 1000, 1700000300, 'pace'), (1, 1699920000, 60, 1300, 2000, 1700000400, 'crossed')");
+    CHECK_THROWS(db->exec("INSERT INTO usage_threshold_events(user_id, cycle_start, threshold, used_bytes, quota_bytes, "
+                          "created_at) VALUES (1, 1699920000, 60, 620, 1000, 1700000500)"));
+    CHECK(db->scalar("SELECT count(*) FROM usage_threshold_events") == 3);
+    // The cascade still works.
+    db->exec("PRAGMA foreign_keys = ON");
+    db->exec("DELETE FROM users WHERE id = 1");
+    CHECK(db->scalar("SELECT count(*) FROM bandwidth_usage") == 0);
+    CHECK(db->scalar("SELECT count(*) FROM usage_threshold_events") == 0);
+    CHECK(db->migrate() == 0);
+}
