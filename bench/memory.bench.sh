@@ -17,32 +17,11 @@ root=$(cd "$here/.." && pwd)
 ROWS=${BENCH_MEM_ROWS:-10000000}
 RUNTIME=${BENCH_MEM_RUNTIME:-120s}
 NOW=1795000000                 # 2026-11-18T11:06:40Z: the data ends here
-bin=$(dirname "$MJ")/bench
-work=$(realpath -m "$bin/memory-work")
-cache=$(realpath -m "$root/out/bench-cache")
-mkdir -p "$bin" "$cache"
-# One benchmark at a time on this machine (the lock bench/purge.bench.sh takes too).
-exec 9>"$cache/.lock"
-flock -n 9 || { echo "bench: waiting for another benchmark run to finish" >&2; flock 9; }
-rm -rf "$work" && mkdir -p "$work"
-say() { echo "bench: $*" >&2; }
+. "$here/lib.sh"
+bench_start memory   # also takes the one-benchmark-at-a-time lock
 [ -x /usr/bin/time ] || { echo "bench: error: /usr/bin/time is missing (Debian package time)" >&2; exit 2; }
 
-printf '[general]\ndatabase = %s/cfg.db\nlog_file = %s/cfg.log\n' "$work" "$work" >"$work/cfg.ini"
-"$MJ" migrate --config "$work/cfg.ini" --database "$work/schema.db" >/dev/null
-key=$( { sqlite3 "$work/schema.db" "SELECT sql FROM sqlite_master ORDER BY name"; cat "$here/gen_memory_db.sql"; } |
-       sha256sum | cut -c1-10)
-f="$cache/memory-$ROWS-$key.db"
-if [ ! -f "$f" ]; then
-  find "$cache" -name "memory-$ROWS-*" -delete
-  say "generating $ROWS rows into $f (once)"
-  rm -f "$f.tmp"*
-  t0=$(date +%s)
-  "$MJ" migrate --config "$work/cfg.ini" --database "$f.tmp" >/dev/null
-  sqlite3 "$f.tmp" -cmd ".parameter set @rows $ROWS" -cmd ".parameter set @now $NOW" <"$here/gen_memory_db.sql" >/dev/null
-  mv "$f.tmp" "$f"
-  say "generated in $(( $(date +%s) - t0 )) s"
-fi
+f=$(cached_db memory "$here/gen_memory_db.sql" "$ROWS" "$NOW")
 db=$work/mem.db
 cp "$f" "$db"
 total=$(sqlite3 "$db" "SELECT (SELECT count(*) FROM delivery_log) + (SELECT count(*) FROM message_logs) +

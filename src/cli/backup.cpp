@@ -19,16 +19,8 @@ int cmd_backup(int argc, char** argv) {
         ("dry-run", "only say what would be written and removed")
         ("max-runtime", "time budget (default general.time_budget)", cxxopts::value<std::string>());
     auto args = parse_args(o, argc, argv);
-    std::vector<std::string> sets;
-    if (args.count("max-runtime")) sets.push_back("general.time_budget=" + args["max-runtime"].as<std::string>());
-    Config config = load_config(args, sets);
-    auto db = open_database(config);
-    RunOptions ro;
-    ro.trigger = Trigger::manual;
-    ro.dry_run = args.count("dry-run") ? DryRun::yes : DryRun::no;
-    ro.now = static_cast<int64_t>(std::time(nullptr));
-    ro.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.duration("general", "time_budget"));
-    RunResult r = run_job(*db, config, *find_job("backup"), ro);
+    RunResult r = run_job_now(args, "backup");
+    const bool dry_run = args.count("dry-run") > 0;
     const auto& v = r.result;
     if (args.count("json")) {
         print_json(v);
@@ -38,7 +30,7 @@ int cmd_backup(int argc, char** argv) {
         print("backup: failed: %s\n", printable(r.error).c_str());
     } else if (r.outcome == Outcome::more) {
         std::printf("backup: stopped (%s); nothing was kept\n", r.exit_reason.c_str());
-    } else if (ro.dry_run == DryRun::yes) {
+    } else if (dry_run) {
         std::printf("backup: would write a copy of %lld bytes into %s and remove %lld old backup(s)\n",
                     static_cast<long long>(v.value("db_bytes", 0)), printable(v.value("dir", "")).c_str(),
                     static_cast<long long>(v.value("would_remove", 0)));

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "core/error.h"
+#include "core/job_catalogue.h"
 #include "retention/operator_policies.h"
 
 namespace mj {
@@ -144,6 +145,19 @@ std::string relative_time(int64_t t, int64_t now) {
                        : a < 172800 ? std::to_string(a / 3600) + "h" : std::to_string(a / 86400) + "d";
     if (a < 1) return "now";
     return d < 0 ? amount + " ago" : "in " + amount;
+}
+
+RunResult run_job_now(const cxxopts::ParseResult& args, const char* job) {
+    std::vector<std::string> sets;
+    if (args.count("max-runtime")) sets.push_back("general.time_budget=" + args["max-runtime"].as<std::string>());
+    Config config = load_config(args, sets);
+    auto db = open_database(config);
+    RunOptions ro;
+    ro.trigger = Trigger::manual;
+    ro.dry_run = args.count("dry-run") ? DryRun::yes : DryRun::no;
+    ro.now = static_cast<int64_t>(std::time(nullptr));
+    ro.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.duration("general", "time_budget"));
+    return run_job(*db, config, *find_job(job), ro);
 }
 
 }  // namespace mj

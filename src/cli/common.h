@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/runner.h"
 #include "core/startup.h"  // open_database, for every command
 
 namespace mj {
@@ -33,6 +34,11 @@ void check_policies_read_only(const Config& config);
 // Error(kExitUsage). Default: the clock.
 int64_t parse_now(const std::string& text);
 int64_t now_from(const cxxopts::ParseResult& args);
+
+// A command that runs one job now by hand (`vacuum`, `backup`): the configuration with
+// --max-runtime as general.time_budget, the database, and the job run with trigger manual (its
+// lease and history row), --dry-run as given. The caller prints the result.
+RunResult run_job_now(const cxxopts::ParseResult& args, const char* job);
 
 // "12s ago", "in 3h" style, for status tables.
 std::string relative_time(int64_t t, int64_t now);

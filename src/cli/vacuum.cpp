@@ -29,16 +29,8 @@ int cmd_vacuum(int argc, char** argv) {
         ("dry-run", "only say how many pages are free")
         ("max-runtime", "time budget (default general.time_budget); the next run continues", cxxopts::value<std::string>());
     auto args = parse_args(o, argc, argv);
-    std::vector<std::string> sets;
-    if (args.count("max-runtime")) sets.push_back("general.time_budget=" + args["max-runtime"].as<std::string>());
-    Config config = load_config(args, sets);
-    auto db = open_database(config);
-    RunOptions ro;
-    ro.trigger = Trigger::manual;
-    ro.dry_run = args.count("dry-run") ? DryRun::yes : DryRun::no;
-    ro.now = static_cast<int64_t>(std::time(nullptr));
-    ro.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.duration("general", "time_budget"));
-    RunResult r = run_job(*db, config, *find_job("vacuum"), ro);
+    RunResult r = run_job_now(args, "vacuum");
+    const bool dry_run = args.count("dry-run") > 0;
     const auto& v = r.result;
     if (args.count("json")) {
         print_json(v);
@@ -53,7 +45,7 @@ int cmd_vacuum(int argc, char** argv) {
         const int64_t freed = v.value("pages_freed", 0), before = v.value("file_bytes_before", 0),
                       after = v.value("file_bytes_after", 0), left = v.value("free_pages_after", 0);
         std::printf("vacuum: %s %lld pages (%s); file %s -> %s; %lld free pages left%s [run %lld]\n",
-                    ro.dry_run == DryRun::yes ? "would free" : "freed", static_cast<long long>(freed),
+                    dry_run ? "would free" : "freed", static_cast<long long>(freed),
                     mib(v.value("bytes_freed", 0)).c_str(), mib(before).c_str(), mib(after).c_str(),
                     static_cast<long long>(left), r.outcome == Outcome::more ? " (budget reached; run again)" : "",
                     static_cast<long long>(r.run_id));
