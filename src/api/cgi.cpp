@@ -31,7 +31,9 @@
 #include <ctime>
 #include <fstream>
 
+#include "api/api_token.h"
 #include "api/cgi_io.h"
+#include "api/dashboard.h"  // issue 16: the HTML dashboard at the script's own URL
 #include "api/cleanup_api.h"
 #include "api/export_download.h"
 #include "api/table_stats.h"
@@ -174,32 +176,6 @@ Config load_cgi_config() {
     return load_config(options);
 }
 
-std::string configured_token(const Config& config) {
-    std::string token = config.str("api", "token");
-    std::string file = config.path("api", "token_file");
-    if (!file.empty()) {
-        // The token is the first non-blank line, without the spaces, tabs, CR or blank lines an
-        // editor or `echo` put around it (a token never contains whitespace): otherwise the right
-        // token would be rejected for a stray leading space or a leading empty line.
-        std::ifstream in(file);
-        std::string line;
-        token.clear();
-        while (in && token.empty() && std::getline(in, line)) {
-            const auto first = line.find_first_not_of(" \t\r\f\v");
-            if (first == std::string::npos) continue;
-            token = line.substr(first, line.find_last_not_of(" \t\r\f\v") - first + 1);
-        }
-        if (!in.is_open() || (token.empty() && !in.eof()) || token.empty()) {
-            logger().log(Level::error, "api_token_file",
-                         {{"error", (in.is_open() && in.eof() ? "no token in [api] token_file " : "cannot read [api] token_file ") + file}});
-            throw HttpError(500, "cannot read [api] token_file (see the mailjobs log)");
-        }
-    }
-    if (token.empty()) throw HttpError(403, "the API is off: set [api] token_file (or token) in jobs.ini");
-    if (token.size() < 16) throw HttpError(403, "the API is off: [api] token must be at least 16 characters");
-    return token;
-}
-
 void authenticate(const Config& config, const CgiRequest& req) {
     std::string expected = configured_token(config);
     std::string given = bearer_token(req.authorization);
@@ -282,6 +258,8 @@ int cgi_main() {
         configured = true;
         if (download) {
             status = serve_export_download(req, config, error);  // the link is its own credential
+        } else if (is_dashboard_path(req.path)) {
+            status = serve_dashboard(req, config, error);  // HTML for a person; its own sign-in (api/dashboard.h)
         } else {
             authenticate(config, req);
             serve_api(config, req, status, write_json_response);

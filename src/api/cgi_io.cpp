@@ -72,6 +72,8 @@ CgiRequest read_cgi_request() {
     r.authorization = env("HTTP_AUTHORIZATION");
     // Apache's RewriteRule [E=HTTP_AUTHORIZATION:...] arrives with REDIRECT_ after an internal redirect.
     if (r.authorization.empty()) r.authorization = env("REDIRECT_HTTP_AUTHORIZATION");
+    r.cookie = env("HTTP_COOKIE");
+    r.script_name = env("SCRIPT_NAME");
     r.query = parse_query(env("QUERY_STRING"));
     std::string length = env("CONTENT_LENGTH");
     if (!length.empty()) {
@@ -134,6 +136,7 @@ const char* status_text(int status) {
     switch (status) {
         case 200: return "OK";
         case 204: return "No Content";
+        case 303: return "See Other";
         case 400: return "Bad Request";
         case 401: return "Unauthorized";
         case 403: return "Forbidden";
@@ -141,6 +144,7 @@ const char* status_text(int status) {
         case 405: return "Method Not Allowed";
         case 409: return "Conflict";
         case 413: return "Payload Too Large";
+        case 429: return "Too Many Requests";
         case 500: return "Internal Server Error";
         case 503: return "Service Unavailable";
     }
@@ -157,6 +161,19 @@ void write_json_response(int status, const nlohmann::json& body, const Headers& 
     for (const auto& [name, value] : headers) out += name + ": " + value + "\r\n";
     out += "\r\n";
     if (with_body) out += text;
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+}
+
+void write_response(int status, const std::string& content_type, const std::string& body, const Headers& headers, bool with_body) {
+    std::string out = "Status: " + std::to_string(status) + " " + status_text(status) + "\r\n" +
+                      "Content-Type: " + content_type + "\r\n"
+                      "Content-Length: " + std::to_string(body.size()) + "\r\n"
+                      "Cache-Control: no-store\r\n"
+                      "X-Content-Type-Options: nosniff\r\n";
+    for (const auto& [name, value] : headers) out += name + ": " + value + "\r\n";
+    out += "\r\n";
+    if (with_body) out += body;
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
 }

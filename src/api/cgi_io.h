@@ -30,6 +30,8 @@ struct CgiRequest {
     std::map<std::string, std::string> query;    // QUERY_STRING, percent-decoded
     std::string body;                            // CONTENT_LENGTH bytes of stdin
     std::string authorization;                   // HTTP_AUTHORIZATION (or Apache's REDIRECT_ copy)
+    std::string cookie;                          // HTTP_COOKIE (the dashboard's session)
+    std::string script_name;                     // SCRIPT_NAME: the dashboard's links start with it
 };
 
 // Reads the request. A repeated or malformed query parameter is HttpError(400); a body larger
@@ -58,6 +60,9 @@ std::map<std::string, std::string> parse_query(const std::string& query);
 // `headers`, body. with_body = false (HEAD): the same status and headers, Content-Length included,
 // and no body.
 void write_json_response(int status, const nlohmann::json& body, const Headers& headers = {}, bool with_body = true);
+// Any other response (the dashboard's HTML, its redirects): Status, Content-Type, Content-Length,
+// Cache-Control: no-store, nosniff, `headers`, then `body` unless with_body is false (HEAD).
+void write_response(int status, const std::string& content_type, const std::string& body, const Headers& headers, bool with_body);
 // 204 No Content with `headers` (OPTIONS: Allow).
 void write_no_content_response(const Headers& headers);
 

@@ -22,6 +22,12 @@ nlohmann::json holder_json(const std::string& job, const LeaseHolder& h) {
             {"heartbeatAt", iso_time(h.heartbeat_at)}};
 }
 
+const char* const kRunColumns =
+    "SELECT id, job, trigger, started_at, finished_at, outcome, exit_reason, dry_run, examined, changed, "
+    "counts, error, duration_ms, max_txn_ms FROM job_runs";
+
+nlohmann::json runs_json(Statement& q);
+
 }  // namespace
 
 nlohmann::json recent_runs(Db& db, const std::vector<std::string>& jobs, int64_t limit, bool finished_only) {
@@ -29,13 +35,26 @@ nlohmann::json recent_runs(Db& db, const std::vector<std::string>& jobs, int64_t
     if (jobs.empty() || limit <= 0) return out;
     std::string marks;
     for (size_t i = 0; i < jobs.size(); ++i) marks += i ? ",?" : "?";
-    Statement q(db,
-                "SELECT id, job, trigger, started_at, finished_at, outcome, exit_reason, dry_run, examined, changed, "
-                "counts, error, duration_ms, max_txn_ms FROM job_runs WHERE job IN (" + marks + ")" +
-                    (finished_only ? " AND outcome <> 'running'" : "") + " ORDER BY id DESC LIMIT ?");
+    Statement q(db, std::string(kRunColumns) + " WHERE job IN (" + marks + ")" +
+                        (finished_only ? " AND outcome <> 'running'" : "") + " ORDER BY id DESC LIMIT ?");
     int n = 1;
     for (const auto& j : jobs) q.bind(n++, j);
     q.bind(n, limit);
+    return runs_json(q);
+}
+
+nlohmann::json recent_runs_of_every_job(Db& db, int64_t limit) {
+    // No job filter: a walk down the primary key that stops after `limit` rows (a job IN (...)
+    // filter over every job would read each job's runs through job_runs_job_id and sort them).
+    Statement q(db, std::string(kRunColumns) + " ORDER BY id DESC LIMIT ?");
+    q.bind(1, limit);
+    return runs_json(q);
+}
+
+namespace {
+
+nlohmann::json runs_json(Statement& q) {
+    nlohmann::json out = nlohmann::json::array();
     while (q.step()) {
         std::string outcome = q.column(5).as_text();
         auto counts = nlohmann::json::parse(q.column(10).as_text(), nullptr, false);
@@ -59,6 +78,8 @@ nlohmann::json recent_runs(Db& db, const std::vector<std::string>& jobs, int64_t
     }
     return out;
 }
+
+}  // namespace
 
 nlohmann::json running_and_conflicting(Db& db, const std::vector<const JobDef*>& cleanup) {
     nlohmann::json running = nlohmann::json::array(), conflicting = nlohmann::json::array();

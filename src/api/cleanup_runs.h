@@ -16,6 +16,8 @@ namespace mj {
 //  "changed","deleted":{counter:n},"durationMs","maxTxnMs","reason","error"}.
 // "reason" says why a skipped run was skipped; "error" why a failed one failed (else null).
 nlohmann::json recent_runs(Db& db, const std::vector<std::string>& jobs, int64_t limit, bool finished_only = false);
+// The same for every job (the dashboard's recent runs): the newest `limit` rows of job_runs.
+nlohmann::json recent_runs_of_every_job(Db& db, int64_t limit);
 
 // {"isCleanupRunning","runningJobs":[{"job","runId","owner","startedAt","heartbeatAt"}],
 //  "isConflictingJobRunning","conflictingJobsRunning":[{"job","blocks":[...],"runId","owner","startedAt","heartbeatAt"}]}

@@ -151,15 +151,16 @@ void database_checks(const Config& config, const DoctorOptions& o, std::vector<C
 
         // Cron alive: each tick and worker pass records its start (core/due.h).
         const bool worker = config.str("general", "mode") == "worker";
+        const TickHealth tick = version >= 1 ? tick_health(*db, config, o.now) : TickHealth{};  // the dashboard's rule too
         const int64_t interval = config.duration("general", worker ? "worker_interval" : "cron_interval");
-        const int64_t last = version >= 1 ? last_tick_at(*db) : 0;
+        const int64_t last = tick.last_at;
         const std::string what = worker ? "worker pass" : "tick";
         const std::string key = worker ? "worker_interval" : "cron_interval";
         if (last == 0)
             out->push_back({"cron.alive", S::fail, "no " + what + " recorded yet",
                             worker ? "start `mailjobs worker` (systemd)"
                                    : "add the cron line: */5 * * * * cd $HOME/mailjobs && ./mailjobs tick --quiet"});
-        else if (o.now - last > 3 * interval)
+        else if (tick.stale)
             out->push_back({"cron.alive", S::fail,
                             "last " + what + " " + age_text(o.now - last) + " ago, [general] " + key + " = " + age_text(interval),
                             worker ? "is `mailjobs worker` running? (systemctl status)"

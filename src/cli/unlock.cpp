@@ -24,13 +24,18 @@ int cmd_unlock(int argc, char** argv) {
     auto db = open_database(config);
     int removed = 0;
     db->write([&] {
-        auto live = Lease::live_holder(*db, job);
-        if (live && !args.count("force"))
-            throw Error(kExitLocked, job + " is held by a live run (" + live->owner + ", heartbeat " +
-                                         std::to_string(wall_now() - live->heartbeat_at) + "s ago); use --force to remove it anyway");
-        Statement q(*db, "DELETE FROM job_locks WHERE job = ?");
-        q.bind(1, job);
-        removed = q.exec();
+        if (args.count("force")) {
+            Statement q(*db, "DELETE FROM job_locks WHERE job = ?");
+            q.bind(1, job);
+            removed = q.exec();
+            return;
+        }
+        LeaseHolder live;
+        auto r = release_dead_lease_in_txn(*db, job, &live);  // the dashboard's "release" uses the same rule
+        if (r == DeadLeaseRelease::live)
+            throw Error(kExitLocked, job + " is held by a live run (" + live.owner + ", heartbeat " +
+                                         std::to_string(wall_now() - live.heartbeat_at) + "s ago); use --force to remove it anyway");
+        removed = r == DeadLeaseRelease::released;
     });
     std::printf("%s: %s\n", job.c_str(), removed ? "lease removed" : "no lease held");
     return 0;

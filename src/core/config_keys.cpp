@@ -151,6 +151,12 @@ const std::vector<KeyDef>& config_keys() {
         {"api", "token", T::string, "", "bearer token of the CGI API (16+ characters); unset (and no token_file) = API off"},
         {"api", "token_file", T::path, "", "file whose first line is the token, outside public_html (relative to jobs.ini); wins over token"},
         {"api", "time_budget", T::duration, "25s", "time budget of POST /cleanup/execute; keep it below the web server's CGI timeout", nullptr, 1, 86400},
+        // --- the web dashboard (issue 16; README "Dashboard") ---
+        {"dashboard", "enabled", T::boolean, "true", "serve the HTML dashboard at the CGI script's own URL (needs the [api] token: it is the sign-in password)"},
+        {"dashboard", "read_only", T::boolean, "false", "refuse the dashboard's actions (make a job due now, release a dead lease); pages stay readable"},
+        {"dashboard", "session_secret_file", T::path, "", "file holding the secret that signs session cookies (relative to jobs.ini); empty = DATABASE.dashboard-secret, created 0600 on first use"},
+        {"dashboard", "session_lifetime", T::duration, "12h", "how long a browser stays signed in (the cookie's Max-Age)", nullptr, 60, 2592000},
+        {"dashboard", "sign_in_limit", T::integer, "10", "failed sign-ins accepted per 15 minutes (all browsers together); past it the form answers 429", nullptr, 1, 10000},
         // --- delivery keys (issue 5) ---
         {"general", "ca_bundle", T::path, "", "CA certificates for TLS (SMTP STARTTLS/smtps, HTTPS); empty = auto-detect the cPanel (AlmaLinux/CentOS) or Debian bundle"},
         {"mail", "transport", T::choice, "sendmail", "how mail leaves: sendmail (cPanel), smtp, smtps (implicit TLS) or maildir (files, for trying things out)", "sendmail|smtp|smtps|maildir"},

@@ -7,6 +7,7 @@
 
 #include "core/job_catalogue.h"
 #include "core/log.h"
+#include "core/queue_samples.h"
 
 namespace mj {
 
@@ -95,11 +96,30 @@ void record_tick(Db& db, int64_t wall_now) {
     });
 }
 
+TickHealth tick_health(Db& db, const Config& config, int64_t now) {
+    TickHealth h;
+    h.worker = config.str("general", "mode") == "worker";
+    h.interval = config.duration("general", h.worker ? "worker_interval" : "cron_interval");
+    h.last_at = last_tick_at(db);
+    h.stale = h.last_at == 0 || now - h.last_at > kTickStaleIntervals * h.interval;
+    return h;
+}
+
+void make_due_now(Db& db, const std::string& job, int64_t now) {
+    db.write([&] {
+        Statement u(db, "INSERT INTO job_state(job, next_due_at) VALUES(?1, ?2) ON CONFLICT(job) DO UPDATE SET next_due_at = ?2");
+        u.bind(1, job);
+        u.bind(2, now);
+        u.exec();
+    });
+}
+
 int64_t last_tick_at(Db& db) { return db.scalar("SELECT last_started_at FROM job_state WHERE job = ?", kTickStateRow); }
 
 std::vector<RunResult> run_due_jobs(Db& db, const Config& config, Trigger trigger, int64_t now,
                                     std::chrono::steady_clock::time_point deadline) {
     record_tick(db, static_cast<int64_t>(std::time(nullptr)));  // the wall clock, not --now: is cron alive?
+    record_queue_samples(db, now);  // the dashboard's queue-depth chart (core/queue_samples.h)
     const std::string& tz = config.str("general", "timezone");
     std::vector<Turn> due;
     for (const auto& d : load_due_state(db, config)) {

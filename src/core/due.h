@@ -61,6 +61,22 @@ void record_tick(Db& db, int64_t wall_now);
 // The recorded start of the last tick or worker pass, or 0 when none was recorded.
 int64_t last_tick_at(Db& db);
 
+// Is cron (or the worker) alive? The one rule `mailjobs doctor` and the dashboard's health banner
+// apply: stale when no tick was recorded (last_at 0) or the last one is more than
+// kTickStaleIntervals intervals old ([general] cron_interval, or worker_interval in worker mode).
+constexpr int64_t kTickStaleIntervals = 3;
+struct TickHealth {
+    int64_t last_at = 0;      // 0 = none recorded
+    int64_t interval = 0;     // seconds
+    bool worker = false;      // [general] mode = worker
+    bool stale = true;
+};
+TickHealth tick_health(Db& db, const Config& config, int64_t now);
+
+// "Make due now" (the dashboard's action): stores next_due_at = now, so the next tick runs the job
+// under its usual lease and budget. Nothing runs here. One short write.
+void make_due_now(Db& db, const std::string& job, int64_t now);
+
 // The earliest next due time over enabled jobs (for the worker's sleep).
 int64_t earliest_due(Db& db, const Config& config);
 

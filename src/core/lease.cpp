@@ -66,6 +66,19 @@ std::optional<LeaseHolder> Lease::live_holder(Db& db, const std::string& job) {
     return std::nullopt;
 }
 
+DeadLeaseRelease release_dead_lease_in_txn(Db& db, const std::string& job, LeaseHolder* live) {
+    auto h = read_holder(db, job);
+    if (!h) return DeadLeaseRelease::no_lease;
+    if (holder_is_live(*h)) {
+        if (live) *live = *h;
+        return DeadLeaseRelease::live;
+    }
+    Statement q(db, "DELETE FROM job_locks WHERE job = ? AND owner = ?");  // the row we judged, not a newer one
+    q.bind(1, job);
+    q.bind(2, h->owner);
+    return q.exec() ? DeadLeaseRelease::released : DeadLeaseRelease::no_lease;
+}
+
 std::optional<Lease> Lease::acquire_in_txn(Db& db, const std::string& job, int64_t ttl, LeaseHolder* holder) {
     auto existing = read_holder(db, job);
     if (existing && holder_is_live(*existing)) {

@@ -81,4 +81,10 @@ private:
 int64_t wall_now();
 bool process_alive(int64_t pid);
 
+// Inside an open write transaction: removes `job`'s lease row unless its holder is live (unexpired
+// and, on this host, its process alive: the rule of `mailjobs unlock` without --force and of the
+// dashboard's "release a dead lease"). A live holder is left alone and copied into *live.
+enum class DeadLeaseRelease { released, no_lease, live };
+DeadLeaseRelease release_dead_lease_in_txn(Db& db, const std::string& job, LeaseHolder* live);
+
 }  // namespace mj

@@ -728,6 +728,22 @@ const std::vector<Migration>& migrations() {
          "DROP TABLE usage_threshold_events;"
          "ALTER TABLE usage_threshold_events_v6 RENAME TO usage_threshold_events;"
          "CREATE INDEX usage_threshold_events_created_at ON usage_threshold_events(created_at);"},
+        // Issue 16 (the dashboard): queue depths sampled at each tick for the queue-depth chart
+        // (core/queue_samples.h; purged by job-history-cleanup), and failed dashboard sign-ins
+        // counted per window for the sign-in rate limit (api/dashboard_session.h). Neither holds a
+        // token, a password or an address.
+        {9, "queue_samples, dashboard_sign_in_failures",
+         "CREATE TABLE queue_samples ("
+         " id INTEGER PRIMARY KEY,"
+         " sampled_at INTEGER NOT NULL CHECK(typeof(sampled_at) = 'integer' AND sampled_at BETWEEN 0 AND 99999999999),"
+         " queue TEXT NOT NULL,"             // failed_emails | delivery_log | notification_outbox
+         " pending INTEGER NOT NULL CHECK(pending >= 0),"
+         " due INTEGER NOT NULL CHECK(due >= 0));"
+         "CREATE INDEX queue_samples_sampled_at ON queue_samples(sampled_at);"
+         "CREATE TABLE dashboard_sign_in_failures ("
+         " window_start INTEGER PRIMARY KEY"  // unix seconds, a multiple of the window length
+         "  CHECK(typeof(window_start) = 'integer' AND window_start BETWEEN 0 AND 99999999999),"
+         " failures INTEGER NOT NULL CHECK(failures >= 0));"},
     };
     return list;
 }

@@ -30,6 +30,8 @@ Outcome job_history_cleanup(JobContext& ctx) {
                        "AND newer.id > operator_alerts.id)",
                        cutoff),
         history_policy("send_quota", "window_start", "", cutoff),
+        history_policy("queue_samples", "sampled_at", "", cutoff),          // issue 16: the dashboard's chart
+        history_policy("dashboard_sign_in_failures", "window_start", "", cutoff),
         history_policy("dns_checks", "checked_at",
                        "EXISTS (SELECT 1 FROM dns_checks AS newer WHERE newer.domain_id = dns_checks.domain_id "
                        "AND newer.id > dns_checks.id)",
