@@ -126,3 +126,19 @@ TEST_CASE("LeaseWriteCheck: an expired lease nobody took over is still ours; no 
     t.db->exec("DELETE FROM job_locks");
     CHECK_NOTHROW(t.db->write([] {}));
 }
+
+TEST_CASE("release_dead_lease_in_txn: removes an expired or dead holder's row, never a live one", "[lease]") {
+    TempDb t;
+    mj::DeadLeaseRelease r{};
+    t.db->write([&] { r = mj::release_dead_lease_in_txn(*t.db, "job-a", nullptr); });
+    CHECK(r == mj::DeadLeaseRelease::no_lease);
+    auto a = t.take("job-a");  // held by this live process
+    mj::LeaseHolder live;
+    t.db->write([&] { r = mj::release_dead_lease_in_txn(*t.db, "job-a", &live); });
+    CHECK(r == mj::DeadLeaseRelease::live);
+    CHECK(live.owner == a->owner());
+    t.db->exec("UPDATE job_locks SET expires_at = 1 WHERE job = 'job-a'");  // expired
+    t.db->write([&] { r = mj::release_dead_lease_in_txn(*t.db, "job-a", nullptr); });
+    CHECK(r == mj::DeadLeaseRelease::released);
+    CHECK(t.db->scalar("SELECT count(*) FROM job_locks") == 0);
+}

@@ -218,3 +218,27 @@ TEST_CASE("migration 8 upgrades a version-1 database with usage rows and thresho
     CHECK(db->scalar("SELECT count(*) FROM usage_threshold_events") == 0);
     CHECK(db->migrate() == 0);
 }
+
+TEST_CASE("migration 9 adds queue_samples and dashboard_sign_in_failures to a version-8 database", "[migrations]") {
+    TempDir t;
+    const std::string path = t.dir + "/v8.db";
+    REQUIRE(mj::migrations().size() >= 9);
+    REQUIRE(mj::migrations()[8].version == 9);
+    {
+        SQLite::Database v8(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        v8.exec("PRAGMA auto_vacuum = INCREMENTAL");
+        for (int i = 0; i < 8; ++i) v8.exec(mj::migrations()[static_cast<size_t>(i)].sql);
+        v8.exec("PRAGMA user_version = 8");
+        v8.exec("INSERT INTO job_runs(id, job, trigger, started_at, outcome) VALUES (4, 'vacuum', 'cron', 1700000000, 'done')");
+    }
+    auto db = mj::Db::open(path, 100);
+    CHECK(db->schema_version() == mj::Db::latest_version());
+    CHECK(db->scalar("SELECT count(*) FROM job_runs WHERE id = 4") == 1);  // nothing else touched
+    db->exec("INSERT INTO queue_samples(sampled_at, queue, pending, due) VALUES (1700000000, 'failed_emails', 3, 1)");
+    CHECK(db->has_index_leading_with("queue_samples", "sampled_at"));
+    CHECK_THROWS(db->exec("INSERT INTO queue_samples(sampled_at, queue, pending, due) VALUES ('2026-01-01', 'x', 1, 0)"));
+    CHECK_THROWS(db->exec("INSERT INTO queue_samples(sampled_at, queue, pending, due) VALUES (1, 'x', -1, 0)"));
+    db->exec("INSERT INTO dashboard_sign_in_failures(window_start, failures) VALUES (1699999200, 2)");
+    CHECK_THROWS(db->exec("INSERT INTO dashboard_sign_in_failures(window_start, failures) VALUES (1699999200, 1)"));
+    CHECK(db->migrate() == 0);
+}
