@@ -8,12 +8,14 @@ packages=(
   libssl-dev libc-ares-dev zlib1g-dev libminizip-dev dpkg-dev
   sqlite3 python3 python3-aiosmtpd lighttpd lighttpd-mod-webdav dnsmasq-base curl ca-certificates tzdata openssl time
   clang libclang-rt-14-dev  # make fuzz: libFuzzer and its sanitizer runtimes come with clang
-  chromium nodejs npm  # tests/cli/dashboard-browser.sh: headless chromium driven by puppeteer-core (npm, pinned)
+  chromium nodejs  # tests/cli/dashboard-browser.sh: headless chromium driven by puppeteer-core (npm, pinned)
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm: Debian's package, unless a nodejs that bundles its own npm is installed (the two conflict).
+command -v npm >/dev/null || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "mailjobs: error: missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2
