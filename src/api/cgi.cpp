@@ -9,6 +9,9 @@
 //   POST /cleanup/execute        {"olderThan":"30d","job":"NAME","dryRun":false}
 //   GET  /exports/<token>        an account export's download link: no bearer token, the link is
 //                                the credential (api/export_download.h)
+//   GET  /, /runs, /charts, /accounts, /jobs/NAME, /signin ...
+//                                the HTML dashboard for a person (api/dashboard.h): its own
+//                                sign-in (session cookie) besides the bearer token, HTML answers
 // (an "/api" prefix, as in seed 003's /api/cleanup/..., is accepted too). HEAD works wherever GET
 // does (same status and headers, Content-Length included, no body: monitors probe with HEAD);
 // OPTIONS answers 204 with Allow listing the path's methods. Every request needs the token.
