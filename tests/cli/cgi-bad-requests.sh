@@ -27,7 +27,8 @@ assert_eq "$STATUS" 404 "unknown path"
 assert_contains "$(j .error)" "unknown path '/cleanup/nothing'"
 assert_contains "$(j -c .endpoints)" '"POST /cleanup/execute"'
 authed GET ""
-assert_eq "$STATUS" 404 "the script without a path"
+assert_eq "$STATUS" 200 "the script without a path is the dashboard (issue 16)"
+assert_contains "$HEADERS" "Content-Type: text/html"
 authed GET /api/cleanup/status
 assert_eq "$STATUS" 200 "seed 003's /api prefix is accepted"
 authed GET /cleanup/status/
