@@ -149,7 +149,8 @@ int serve(Responder& r, const CgiRequest& req, const Config& config) {
     const bool post_page = t.page == Page::signout || !t.action.empty();
     const std::string method = req.method == "HEAD" ? "GET" : req.method;
     const std::string allow = t.page == Page::signin ? "GET, HEAD, POST" : post_page ? "POST" : "GET, HEAD";
-    if (allow.find(method) == std::string::npos || method.empty()) throw HttpError(405, "method " + req.method + " not allowed here", {{"Allow", allow}});
+    const bool allowed = method == "GET" ? t.page == Page::signin || !post_page : method == "POST" && (post_page || t.page == Page::signin);
+    if (!allowed) throw HttpError(405, "method " + req.method + " not allowed here", {{"Allow", allow}});
 
     const std::string token = configured_token(config);  // 403: no token, no dashboard
     auto db = open_database(config, /*create=*/false);

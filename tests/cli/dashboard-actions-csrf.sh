@@ -81,3 +81,12 @@ assert_eq "$STATUS" 403 "read-only"
 assert_contains "$BODY" "read-only"
 assert_eq "$(sql "SELECT next_due_at FROM job_state WHERE job='session-cleanup'")" "$before" "read-only changed nothing"
 kill $holder
+# methods: a page takes GET/HEAD only, an action POST only, anything else is 405 with Allow
+call PUT / -H "Authorization: Bearer $TOKEN"
+assert_eq "$STATUS" 405 "PUT on a page"
+assert_contains "$HEADERS" "Allow: GET, HEAD"
+call DELETE /jobs/vacuum/due -H "Authorization: Bearer $TOKEN"
+assert_eq "$STATUS" 405 "DELETE on an action"
+assert_contains "$HEADERS" "Allow: POST"
+call POST /runs -H "Authorization: Bearer $TOKEN" --data ''
+assert_eq "$STATUS" 405 "POST on a page"

@@ -18,3 +18,6 @@ post_action() {
   if [ -n "$csrf" ]; then call POST "$p" -H "Cookie: $COOKIE" --data-urlencode "csrf=$csrf"
   else call POST "$p" -H "Cookie: $COOKIE" --data ''; fi
 }
+# The CGI process may still be closing the database (its last connection checkpoints the WAL)
+# when curl already has the answer: wait for the lock instead of failing on SQLITE_BUSY.
+sql() { sqlite3 -batch -noheader -cmd ".timeout 5000" var/mailjobs.db "$@"; }
