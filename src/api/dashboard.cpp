@@ -168,7 +168,8 @@ int serve(Responder& r, const CgiRequest& req, const Config& config) {
         }
     } else {
         session = cookie_value(req.cookie, kSessionCookie);
-        secret = load_session_secret(config);
+        // The secret is read (and on first use created) only for a request that carries a cookie.
+        if (!session.empty()) secret = load_session_secret(config);
         if (session.empty() || !session_valid(secret, token, session, now)) {
             r.frame.signed_in = false;
             r.page(401, "Sign in", sign_in_html(r.frame.base, session.empty() ? "" : "Your session expired; sign in again."),

@@ -18,6 +18,7 @@ assert_contains "$BODY" 'action="/cgi-bin/mailjobs.cgi/signin"'
 call GET /jobs/vacuum
 assert_eq "$STATUS" 401 "a job page without a session"
 
+[ ! -e var/mailjobs.db.dashboard-secret ] || fail "a visitor without a cookie created the session secret"
 call GET /signin
 assert_eq "$STATUS" 200 "sign-in form"
 assert_contains "$BODY" 'type="password"'
