@@ -136,7 +136,7 @@ const std::vector<KeyDef>& config_keys() {
         {"job.destination-verification-expiry", "notice_before", T::duration, "3d", "queue the removal notice this long before; never remove sooner after it"},
         // --- usage keys (issue 15); their relations are checked at load (config_relations.cpp) ---
         // [job.bandwidth-rollup] (BJ-10)
-        {"job.bandwidth-rollup", "batch_size", T::integer, "250", "(user, day) windows recomputed per transaction (with their weeks): ~15 ms at 250", nullptr, 1, 1000000},
+        {"job.bandwidth-rollup", "batch_size", T::integer, "250", "(user, day) windows of the first transaction (with their weeks); later ones adapt to ~12 ms of lock, as purges do", nullptr, 1, 1000000},
         {"job.bandwidth-rollup", "lateness", T::duration, "2d", "every run also recomputes each user's days of this last stretch (rows the application wrote late or corrected)", nullptr, 3600, 366LL * 86400},
         {"job.bandwidth-rollup", "raw_retention", T::duration, "35d", "delete bandwidth_usage rows this long after recorded_at, once rolled up (whole UTC days); must be longer than lateness"},
         {"job.bandwidth-rollup", "day_retention", T::duration, "400d", "delete daily rollups this long after their day; at least raw_retention + 7d"},

@@ -10,6 +10,7 @@
 #include "jobs/audit_upload.h"
 #include "retention/sql_text.h"
 #include "retention/engine.h"
+#include "retention/purge_connection.h"
 
 namespace mj {
 namespace {
@@ -82,6 +83,12 @@ Outcome audit_log_cleanup(JobContext& ctx) {
         // With an upload target only whole days go (audit_upload.h); dry-run selects the same rows.
         if (target && ctx.dry_run) passes[i].cutoff = whole_days_before(passes[i].cutoff);
     }
+    // One purge connection for the whole run (purge_connection.h): the engine's batches share it,
+    // and the archive's own small commits between them (the upload cursor, archive_uploads) never
+    // run SQLite's automatic checkpoint inside their COMMIT while holding the lock (measured 41 ms
+    // with upload, 26 ms without, before).
+    std::optional<PurgeConnection> connection;
+    if (archive) connection.emplace(ctx.db);
     if (target && archive) return outcome_of(upload_then_purge(ctx, passes, *archive, *target));
     if (archive) forget_pending_upload(ctx);
     for (size_t i = 0; i < 2; ++i) {
