@@ -124,6 +124,9 @@ private:
         ctx_.counts.add("bandwidth_rollups", changed);
     }
 
+    // Dry run: the day rows a run would write or remove, and their weeks. A week row changes when
+    // one of its days does (its total is theirs), so each (user, week) with a changed day counts
+    // once per run; the set holds at most users x weeks of the data, not its rows.
     void count_would_change(const std::vector<std::pair<Window, Sums>>& batch) {
         Statement q(ctx_.db, "SELECT bytes_used, email_count FROM bandwidth_rollups WHERE user_id = ?1 AND period = 'day' "
                              "AND period_start = ?2");
@@ -133,7 +136,10 @@ private:
             q.bind(1, w.first);
             q.bind(2, w.second);
             const bool found = q.step();
-            if (found ? (!s.rows || q.column(0).as_int64() != s.bytes || q.column(1).as_int64() != s.emails) : s.rows > 0) ++n;
+            if (found ? (!s.rows || q.column(0).as_int64() != s.bytes || q.column(1).as_int64() != s.emails) : s.rows > 0) {
+                ++n;
+                if (dry_weeks_.insert({w.first, utc_week_start(w.second)}).second) ++n;
+            }
         }
         q.reset();
         ctx_.counts.changed += n;
@@ -144,6 +150,7 @@ private:
     Statement sums_;
     BatchSizer sizer_;
     PurgeConnection connection_;
+    std::set<Window> dry_weeks_;  // (user, week start) counted by the dry run
 };
 
 // The windows of rows (after, upto] that may still be recomputed (day >= closed); the rows of
