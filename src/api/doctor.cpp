@@ -11,6 +11,7 @@
 #include "core/db.h"
 #include "core/due.h"
 #include "core/fs_type.h"
+#include "core/index_steps.h"
 #include "core/process_limits.h"
 #include "delivery/dns_check.h"
 #include "delivery/transport_check.h"
@@ -125,6 +126,16 @@ void database_checks(const Config& config, const DoctorOptions& o, std::vector<C
                             "run `mailjobs migrate` (tick also does it on its first run)"});
         else
             out->push_back({"database.schema", S::ok, "schema version " + std::to_string(version), ""});
+        if (version == latest) {
+            std::string pending;
+            for (const auto& st : index_step_states(*db))
+                if (!st.done) pending += (pending.empty() ? "" : ", ") + std::string(st.step->index) + " (~" + std::to_string(st.rows) + " rows)";
+            if (pending.empty())
+                out->push_back({"database.indexes", S::ok, "queue indexes up to date", ""});
+            else
+                out->push_back({"database.indexes", S::warn, "index rebuilds pending (core/index_steps.h): " + pending,
+                                "run `mailjobs migrate` at a quiet time: each rebuild holds the write lock while it reads the whole table"});
+        }
 
         if (db->wal_mode())
             out->push_back({"database.wal", S::ok, "journal_mode = wal", ""});
