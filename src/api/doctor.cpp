@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "api/backup_space.h"  // issue 17
 #include "core/db.h"
 #include "core/due.h"
 #include "core/fs_type.h"
@@ -159,6 +160,7 @@ void database_checks(const Config& config, const DoctorOptions& o, std::vector<C
         const int64_t db_bytes = page * db->page_count();
         out->push_back(disk_check(folder, db_bytes, page * config.integer("job.vacuum", "pages_per_step"),
                                   av == Db::AutoVacuum::none));
+        out->push_back(backup_space_check(config, db_bytes));  // issue 17
 
         // Cron alive: each tick and worker pass records its start (core/due.h).
         const bool worker = config.str("general", "mode") == "worker";
