@@ -23,6 +23,14 @@
 #   usage-threshold-check, 100k users                  users       s  users/s  longest txn
 #   first run (22855 events, 7142 notices)            100000    1.32    75700     15 ms
 #   rerun 1 h later (715 pace events: cycles past 25 %) 100000  0.71   140449      9 ms
+# After batches adapt (BatchSizer) and go through a PurgeConnection (same machine, load 4-5 from
+# two other builds; BENCH_USAGE_ROWS=10000000):
+#   reference: one INSERT..GROUP BY                 10000000   60.08   166441  60080 ms
+#   first run (all rows, 550648 windows)            10000000   51.97   192426     42 ms
+#   after 10k new rows                                 10000    0.92    10870     15 ms
+#   rerun, nothing new (the 2-day lateness stretch)        0    0.94        -      8 ms
+#   1M rows, first run: 22.35 s, longest 41 ms; batches median 11 ms, p99 27 ms (log_level=debug)
+#   usage-threshold-check 100k users: 1.97 s, 50761 users/s, longest 24 ms
 set -euo pipefail
 MJ=${MAILJOBS_BIN:?set MAILJOBS_BIN to the mailjobs binary}
 here=$(cd "$(dirname "$0")" && pwd)

@@ -8,9 +8,11 @@
 #include <cstdio>
 #include <memory>
 
+#include "api/backup_space.h"  // issue 17
 #include "core/db.h"
 #include "core/due.h"
 #include "core/fs_type.h"
+#include "core/index_steps.h"
 #include "core/process_limits.h"
 #include "delivery/dns_check.h"
 #include "delivery/transport_check.h"
@@ -125,6 +127,16 @@ void database_checks(const Config& config, const DoctorOptions& o, std::vector<C
                             "run `mailjobs migrate` (tick also does it on its first run)"});
         else
             out->push_back({"database.schema", S::ok, "schema version " + std::to_string(version), ""});
+        if (version == latest) {
+            std::string pending;
+            for (const auto& st : index_step_states(*db))
+                if (!st.done) pending += (pending.empty() ? "" : ", ") + std::string(st.step->index) + " (~" + std::to_string(st.rows) + " rows)";
+            if (pending.empty())
+                out->push_back({"database.indexes", S::ok, "queue indexes up to date", ""});
+            else
+                out->push_back({"database.indexes", S::warn, "index rebuilds pending (core/index_steps.h): " + pending,
+                                "run `mailjobs migrate` at a quiet time: each rebuild holds the write lock while it reads the whole table"});
+        }
 
         if (db->wal_mode())
             out->push_back({"database.wal", S::ok, "journal_mode = wal", ""});
@@ -148,6 +160,7 @@ void database_checks(const Config& config, const DoctorOptions& o, std::vector<C
         const int64_t db_bytes = page * db->page_count();
         out->push_back(disk_check(folder, db_bytes, page * config.integer("job.vacuum", "pages_per_step"),
                                   av == Db::AutoVacuum::none));
+        out->push_back(backup_space_check(config, db_bytes));  // issue 17
 
         // Cron alive: each tick and worker pass records its start (core/due.h).
         const bool worker = config.str("general", "mode") == "worker";

@@ -16,7 +16,8 @@ struct DoctorOptions {
     int64_t now = 0;    // wall clock, unix seconds
 };
 
-// The checks in order: config, database (file, schema, WAL, file system, auto_vacuum, free disk),
+// The checks in order: config, database (file, schema, WAL, file system, auto_vacuum, free disk,
+// free space for the next backup),
 // cron, mail, TLS, DNS, limits. `config` has loaded without problems (a configuration that does
 // not load is the caller's one failed check: nothing else can be read without it).
 std::vector<CheckResult> run_doctor(const Config& config, const DoctorOptions& options);

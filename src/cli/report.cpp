@@ -35,6 +35,14 @@ void print_run_results(const std::vector<RunResult>& results, const std::vector<
                     dry_run ? "would change " : "changed ", static_cast<long long>(dry_run ? r.counts.examined : r.counts.changed),
                     counts.empty() ? "" : (": " + counts).c_str(), r.exit_reason.c_str(), r.duration_ms / 1000.0,
                     static_cast<long long>(r.run_id), r.error.empty() ? "" : " error: ", printable(r.error).c_str());
+        // A dry run that names the files it would remove (disk-sweep) lists them.
+        if (r.result.contains("would_remove") && r.result["would_remove"].is_array()) {
+            for (const auto& f : r.result["would_remove"])
+                print("  would remove %-8s %s (%lld bytes)\n", f.value("kind", "").c_str(), printable(f.value("path", "")).c_str(),
+                      static_cast<long long>(f.value("bytes", int64_t(0))));
+            if (r.result.contains("not_listed"))
+                print("  ... and %lld more\n", static_cast<long long>(r.result["not_listed"].get<int64_t>()));
+        }
         // A job that checked named items (dns-recheck --domain) lists each one's result.
         if (r.result.contains("records") && r.result["records"].is_array()) {
             const auto& res = r.result;

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/disk_files.h"  // issue 17
 #include "core/error.h"
 #include "core/export_status.h"  // issue 14
 #include "core/job_catalogue.h"
@@ -65,6 +66,7 @@ int cmd_status(int argc, char** argv) {
     }
     print("%s", queue_depths_text(st["queues"]).c_str());  // issue 5
     print("%s", export_status_text(st["exports"]).c_str());  // issue 14
+    print("%s", disk_usage_text(st["disk"]).c_str());         // issue 17
     return 0;
 }
 

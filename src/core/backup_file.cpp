@@ -239,12 +239,15 @@ std::optional<BackupFile> write_backup(Db& db, const std::string& dir, int64_t a
     return b;
 }
 
+bool is_backup_part_name(const std::string& name) {
+    return name.compare(0, std::strlen(kPrefix), kPrefix) == 0 &&
+           (ends_with(name, kPart) || ends_with(name, std::string(kPart) + "-journal"));
+}
+
 int remove_backup_parts(const std::string& dir) {
     int n = 0;
     for (const auto& name : list_files(dir))
-        if (name.compare(0, std::strlen(kPrefix), kPrefix) == 0 &&
-            (ends_with(name, kPart) || ends_with(name, std::string(kPart) + "-journal")) && ::unlink((dir + "/" + name).c_str()) == 0)
-            ++n;
+        if (is_backup_part_name(name) && ::unlink((dir + "/" + name).c_str()) == 0) ++n;
     return n;
 }
 

@@ -43,6 +43,9 @@ std::optional<BackupFile> write_backup(Db& db, const std::string& dir, int64_t a
 
 // Removes what a killed backup left in `dir` (NAME.part files of ours); returns how many.
 int remove_backup_parts(const std::string& dir);
+// True for the names of those parts (mailjobs-*.part, mailjobs-*.part-journal): disk-sweep
+// removes old ones a backup that never ran again left.
+bool is_backup_part_name(const std::string& name);
 
 // Unpacks a backup (.db.gz, or a plain .db copy) into `out` (a new file, 0600) and checks it: a
 // SQLite database that passes integrity_check. Returns its schema version. Throws

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "core/duration.h"
+#include "core/size.h"
 #include "core/schedule.h"
 
 namespace mj {
@@ -271,6 +272,12 @@ std::string range_problem(const KeyDef& def, const std::string& text) {
         }
         case KeyType::duration:
             return duration_in_range(text);
+        case KeyType::size: {
+            auto [lo, hi] = lo_hi(0, int64_t(1) << 50);
+            const int64_t v = parse_size(text, nullptr).value_or(0);
+            if (v < lo || v > hi) return "'" + text + "' is out of range (" + format_size(lo) + ".." + format_size(hi) + ")";
+            return "";
+        }
         case KeyType::durations: {
             std::string item;
             for (char ch : text + ",") {
@@ -375,6 +382,9 @@ std::string validate_type(const KeyDef& def, const std::string& text) {
         }
         case KeyType::millis:
             if (parse_duration_ms(text, &err)) return "";
+            return err;
+        case KeyType::size:
+            if (parse_size(text, &err)) return "";
             return err;
         case KeyType::mode: {
             // Octal, 3 or 4 digits; the owner must read and write the file (SQLite needs both).
@@ -538,6 +548,10 @@ int64_t Config::millis(const std::string& section, const std::string& key) const
     std::string err;
     auto d = parse_duration_ms(str(section, key), &err);
     return d ? *d : 0;
+}
+
+int64_t Config::bytes(const std::string& section, const std::string& key) const {
+    return parse_size(str(section, key), nullptr).value_or(0);
 }
 
 int Config::file_mode(const std::string& section, const std::string& key) const {

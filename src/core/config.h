@@ -16,9 +16,10 @@
 
 namespace mj {
 
-enum class KeyType { string, boolean, integer, duration, schedule, timezone, path, choice, url, list, durations, millis, mode };
+enum class KeyType { string, boolean, integer, duration, schedule, timezone, path, choice, url, list, durations, millis, mode, size };
 // millis: a duration that may be given in milliseconds too ("200ms", "1s"). mode: an octal file
 // mode such as 0600 or 0660 (owner read+write required, no execute bits, no set-id/sticky bits).
+// size: bytes, plain or with a binary unit ("500M", "2G"; core/size.h).
 // durations: a comma-separated list of durations ("1h,6h,24h,48h"), each checked like a duration.
 
 struct KeyDef {
@@ -74,6 +75,7 @@ public:
     int64_t duration(const std::string& section, const std::string& key) const;  // seconds; 0 if "0"/unset
     int64_t millis(const std::string& section, const std::string& key) const;    // KeyType::millis, in ms
     int file_mode(const std::string& section, const std::string& key) const;     // KeyType::mode
+    int64_t bytes(const std::string& section, const std::string& key) const;     // KeyType::size; 0 if unset
     std::vector<std::string> list(const std::string& section, const std::string& key) const;
     const Value& value(const std::string& section, const std::string& key) const;
     bool has(const std::string& section, const std::string& key) const;

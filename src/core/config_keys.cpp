@@ -46,7 +46,7 @@ const std::vector<KeyDef>& config_keys() {
         {"export", "base_url", T::url, "", "download link = base_url + token, e.g. https://example.com/cgi-bin/mailjobs.cgi/exports/ (required to build exports)"},
         {"export", "expires", T::duration, "72h", "a ready archive is deleted and its link answers 410 this long after it became ready", nullptr, 60, 36500LL * 86400},
         {"export", "max_downloads", T::integer, "5", "downloads one link allows; then 410", nullptr, 1, 1000000},
-        {"export", "max_disk", T::integer, "1073741824", "bytes all ready archives together may use; new exports wait while full (1 GiB)", nullptr, 1024, 1099511627776LL * 100},
+        {"export", "max_disk", T::size, "1G", "disk all ready archives together may use (e.g. 500M, 2G); a new export waits while they fill it, and one that would pass it is abandoned", nullptr, 1024, int64_t(1) << 50},
 
         // [job.dns-recheck] (BJ-20, issue 15)
         {"job.dns-recheck", "servers", T::list, "", "DNS servers as IP or IP:port ([::1]:53 for IPv6), comma-separated; empty = /etc/resolv.conf"},
@@ -98,6 +98,9 @@ const std::vector<KeyDef>& config_keys() {
         {"backup", "upload_password_file", T::path, "", "file whose first line is the WebDAV password (chmod 600)"},
         {"backup", "upload_timeout", T::duration, "30m", "longest the upload of one backup may take", nullptr, 1, 86400},
         {"backup", "before_migrate", T::boolean, "true", "`mailjobs migrate` writes a backup into dir before it applies a migration"},
+        {"backup", "max_disk", T::size, "0", "disk the backups in dir may use together (e.g. 2G): beyond it the oldest go first, never the newest; 0 = no cap (keep_daily/keep_weekly only)", nullptr, 0, int64_t(1) << 50},
+        // [job.disk-sweep] (issue 17): files that no row references, left by a kill -9
+        {"job.disk-sweep", "min_age", T::duration, "24h", "only files whose modification time is at least this old are swept (the application may write a spool file before its row)", nullptr, 3600, 36500LL * 86400},
         // [job.vacuum]
         {"job.vacuum", "pages_per_step", T::integer, "256", "free pages returned to the file system per short transaction (fewer when a step takes over ~20 ms)", nullptr, 1, 1000000},
         // [retention.NAME]: operators' own policies, run by the job retention-policies
@@ -124,6 +127,7 @@ const std::vector<KeyDef>& config_keys() {
         {"job.audit-log-cleanup", "critical_older_than", T::duration, "2555d", "keep critical = 1 rows this long (7 y; never less than older_than)"},
         {"job.audit-log-cleanup", "archive", T::boolean, "false", "write rows to gzip JSON Lines day files in archive_dir before deleting them"},
         {"job.audit-log-cleanup", "archive_dir", T::path, "var/audit-archive", "archive folder (mode 0700; files 0600; format in share/schema.md)"},
+        {"job.audit-log-cleanup", "archive_max_disk", T::size, "0", "disk the archive's day files may use together (e.g. 500M): beyond it the oldest go first, never the day file being written nor, with upload_url, one not yet uploaded; 0 = no cap", nullptr, 0, int64_t(1) << 50},
         // issue 15: the archive's day files uploaded to a WebDAV folder (cPanel Web Disk), verified, before the day's rows go
         {"job.audit-log-cleanup", "upload_url", T::url, "", "WebDAV folder each complete day file is PUT into (e.g. https://example.com:2078/audit-archive/); empty = local archive only; needs archive = true"},
         {"job.audit-log-cleanup", "upload_username", T::string, "", "WebDAV user (basic auth), e.g. the Web Disk account archive@example.com"},
@@ -136,7 +140,7 @@ const std::vector<KeyDef>& config_keys() {
         {"job.destination-verification-expiry", "notice_before", T::duration, "3d", "queue the removal notice this long before; never remove sooner after it"},
         // --- usage keys (issue 15); their relations are checked at load (config_relations.cpp) ---
         // [job.bandwidth-rollup] (BJ-10)
-        {"job.bandwidth-rollup", "batch_size", T::integer, "250", "(user, day) windows recomputed per transaction (with their weeks): ~15 ms at 250", nullptr, 1, 1000000},
+        {"job.bandwidth-rollup", "batch_size", T::integer, "250", "(user, day) windows of the first transaction (with their weeks); later ones adapt to ~12 ms of lock, as purges do", nullptr, 1, 1000000},
         {"job.bandwidth-rollup", "lateness", T::duration, "2d", "every run also recomputes each user's days of this last stretch (rows the application wrote late or corrected)", nullptr, 3600, 366LL * 86400},
         {"job.bandwidth-rollup", "raw_retention", T::duration, "35d", "delete bandwidth_usage rows this long after recorded_at, once rolled up (whole UTC days); must be longer than lateness"},
         {"job.bandwidth-rollup", "day_retention", T::duration, "400d", "delete daily rollups this long after their day; at least raw_retention + 7d"},

@@ -2,6 +2,7 @@
 
 #include "core/config.h"
 #include "core/error.h"
+#include "core/index_steps.h"
 #include "core/migrations.h"
 #include "core/sqlite_open.h"
 
@@ -101,6 +102,7 @@ int Db::migrate() {
             ++applied;
         }, Checks::none);
     }
+    apply_index_steps(*this, false);  // those on small tables; the others wait for `mailjobs migrate`
     return applied;
 }
 

@@ -105,6 +105,12 @@ std::string prom_text(const nlohmann::json& st) {
     per_queue("mailjobs_queue_waiting_user_inactive", "due rows held back because their user is soft-deleted or not active",
               "waiting_user_inactive");
     per_queue("mailjobs_queue_oldest_pending_age_seconds", "age of the oldest pending row", "oldest_pending_age_s");
+    // issue 17: the disk quota, by kind
+    if (st.contains("disk")) {
+        f.head("mailjobs_disk_bytes", "gauge", "bytes on disk by kind: database, wal, spool, exports, archives, backups");
+        for (auto it = st["disk"].begin(); it != st["disk"].end(); ++it)
+            f.sample("mailjobs_disk_bytes", "kind=\"" + label(it.key()) + "\"", it.value());
+    }
     f.head("mailjobs_status_timestamp_seconds", "gauge", "unix time these values were read");
     f.text += "mailjobs_status_timestamp_seconds " + number(st["now"]) + "\n";
     return f.text;

@@ -2,6 +2,10 @@
 // CGI status endpoint. Read-only; every count walks one (status, due) index range (plus a users
 // primary-key lookup per due row), so the cost grows with the rows waiting, not with the table.
 #pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "core/db.h"
@@ -14,6 +18,8 @@ namespace mj {
 //  or not active (core/user_data.h; no job takes them until the account is active again),
 //  "oldest_pending_age_s": now - oldest waiting row's time (first_failed_at / created_at), or null}.
 nlohmann::json collect_queue_depths(Db& db, int64_t now);
+// The statements it runs, per queue (?1 = now): for the unit test of their plans.
+std::vector<std::pair<std::string, std::string>> queue_depth_sql();  // (table, SQL)
 
 // The newest `limit` operator_alerts rows, newest first.
 nlohmann::json recent_operator_alerts(Db& db, int limit);

@@ -1,5 +1,6 @@
 #include "core/status.h"
 
+#include "core/disk_files.h"  // issue 17: bytes per kind on disk
 #include "core/export_status.h"  // issue 14: account exports and their progress
 #include "core/job_catalogue.h"
 #include "core/lease.h"
@@ -46,6 +47,7 @@ nlohmann::json collect_status(Db& db, const Config& config, int64_t now) {
     }
     add_monitoring_status(db, now, out);  // issue 5: "queues" and "alerts"
     out["exports"] = collect_export_status(db, now);
+    out["disk"] = disk_usage(config);  // issue 17
     return out;
 }
 

@@ -10,7 +10,8 @@ namespace mj {
 
 // {"now":..., "jobs":[{name, enabled, schedule, running, owner, heartbeat_age_s, last_outcome,
 //   last_run_id, last_started_at, last_finished_at, last_duration_ms, consecutive_failures,
-//   next_due_at}], "queues": {...}, "alerts": [...], "exports": {...} (core/export_status.h)}
+//   next_due_at}], "queues": {...}, "alerts": [...], "exports": {...} (core/export_status.h),
+//   "disk": {database, wal, spool, exports, archives, backups} bytes (core/disk_files.h)}
 nlohmann::json collect_status(Db& db, const Config& config, int64_t now);
 
 }  // namespace mj

@@ -12,13 +12,16 @@ std::string user_active_condition(const QueueSpec& q) {
 
 }  // namespace
 
-std::vector<int64_t> claimable(Db& db, const QueueSpec& q, int64_t now, int64_t limit) {
+std::string claimable_sql(const QueueSpec& q) {
     // Two index ranges of (status, due): expired claims are few; waiting rows come in due order.
     std::string t = q.table, w = q.working, p = q.waiting, d = q.due, active = user_active_condition(q);
-    Statement s(db,
-                "SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + w + "' AND claim_expires_at < ?1" + active +
-                " LIMIT ?2) UNION ALL SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + p + "' AND " + d +
-                " <= ?1" + active + " ORDER BY " + d + ", id LIMIT ?2) LIMIT ?2");
+    return "SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + w + "' AND claim_expires_at < ?1" + active +
+           " LIMIT ?2) UNION ALL SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + p + "' AND " + d +
+           " <= ?1" + active + " ORDER BY " + d + ", id LIMIT ?2) LIMIT ?2";
+}
+
+std::vector<int64_t> claimable(Db& db, const QueueSpec& q, int64_t now, int64_t limit) {
+    Statement s(db, claimable_sql(q));
     s.bind(1, now);
     s.bind(2, limit);
     std::vector<int64_t> ids;
@@ -26,13 +29,17 @@ std::vector<int64_t> claimable(Db& db, const QueueSpec& q, int64_t now, int64_t 
     return ids;
 }
 
-int64_t count_waiting_user_inactive(Db& db, const QueueSpec& q, int64_t now, bool abandoned) {
+std::string count_waiting_user_inactive_sql(const QueueSpec& q, bool abandoned) {
     // Two counts over the same index ranges as claimable(), so the count stays index-backed.
     std::string t = q.table, w = q.working, p = q.waiting, d = q.due, inactive = row_user_inactive_sql(q.table, q.table);
     std::string sql = "SELECT (SELECT count(*) FROM " + t + " WHERE status = '" + p + "' AND " + d + " <= ?1 AND " + inactive + ")";
     if (abandoned)
         sql += " + (SELECT count(*) FROM " + t + " WHERE status = '" + w + "' AND claim_expires_at < ?1 AND " + inactive + ")";
-    return db.scalar(sql, now);
+    return sql;
+}
+
+int64_t count_waiting_user_inactive(Db& db, const QueueSpec& q, int64_t now, bool abandoned) {
+    return db.scalar(count_waiting_user_inactive_sql(q, abandoned), now);
 }
 
 bool claim_row(Db& db, const QueueSpec& q, int64_t id, const std::string& owner, int64_t now, int64_t ttl) {

@@ -37,7 +37,7 @@ Settings settings_of(JobContext& ctx) {
     s.base_url = ctx.config.str("export", "base_url");
     s.expires = ctx.config.duration("export", "expires");
     s.max_downloads = ctx.config.integer("export", "max_downloads");
-    s.max_disk = ctx.config.integer("export", "max_disk");
+    s.max_disk = ctx.config.bytes("export", "max_disk");
     s.min_interval = ctx.cfg_duration("min_interval");
     s.max_attempts = ctx.cfg_int("max_attempts");
     s.claim_ttl = ctx.cfg_duration("claim_ttl");
@@ -49,10 +49,15 @@ Settings settings_of(JobContext& ctx) {
 
 std::string readable_time(int64_t t) { return format_utc(t, "%d %B %Y, %H:%M UTC"); }
 
-bool is_partial_name(const std::string& n) { return n.rfind(kPartialPrefix, 0) == 0 && n.size() > 4 && n.substr(n.size() - 4) == ".zip"; }
+bool is_partial_name(const std::string& n) { return is_export_partial_name(n); }
+bool is_archive_name(const std::string& n) { return is_export_archive_name(n); }
+
+}  // namespace
+
+bool is_export_partial_name(const std::string& n) { return n.rfind(kPartialPrefix, 0) == 0 && n.size() > 4 && n.substr(n.size() - 4) == ".zip"; }
 
 // "<uuid>-a<attempt>.zip": the names this job gives finished archives.
-bool is_archive_name(const std::string& n) {
+bool is_export_archive_name(const std::string& n) {
     if (n.size() < 8 || n.substr(n.size() - 4) != ".zip") return false;
     auto dash = n.rfind("-a");
     if (dash == std::string::npos || dash == 0) return false;
@@ -62,6 +67,8 @@ bool is_archive_name(const std::string& n) {
         if (!std::isalnum(static_cast<unsigned char>(n[i])) && n[i] != '-') return false;
     return dash + 2 < n.size() - 4;
 }
+
+namespace {
 
 std::vector<std::string> folder_names(const std::string& dir) {
     std::vector<std::string> out;

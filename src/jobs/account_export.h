@@ -31,4 +31,8 @@
 
 namespace mj {
 Outcome account_export(JobContext& ctx);
+// The file names of the folder: ".partial-*.zip" (an archive being written) and
+// "<uuid>-a<attempt>.zip" (a finished one). disk-sweep removes old partials and unnamed archives.
+bool is_export_partial_name(const std::string& name);
+bool is_export_archive_name(const std::string& name);
 }  // namespace mj

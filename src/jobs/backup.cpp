@@ -9,6 +9,7 @@
 #include "core/files.h"
 #include "delivery/upload.h"
 #include "jobs/backup_keep.h"
+#include "jobs/disk_cap.h"
 
 namespace mj {
 namespace {
@@ -20,22 +21,47 @@ std::vector<BackupEntry> existing_backups(const std::string& dir) {
     return out;
 }
 
+// [backup] max_disk: the backups left after the keep rule, oldest first, trimmed to the cap
+// (jobs/disk_cap.h: never the newest). `extra` is a backup about to exist (dry-run).
+std::vector<std::string> beyond_cap(const std::string& dir, std::vector<BackupEntry> left, int64_t cap, int64_t extra_bytes) {
+    std::sort(left.begin(), left.end(), [](const BackupEntry& a, const BackupEntry& b) { return a.at != b.at ? a.at < b.at : a.name < b.name; });
+    std::vector<CappedFile> files;
+    for (const auto& b : left) files.push_back({b.name, std::max<int64_t>(0, file_size(dir + "/" + b.name)), true});
+    if (extra_bytes >= 0 && !files.empty()) files.back().bytes = extra_bytes;
+    return over_cap(files, cap);
+}
+
+std::vector<BackupEntry> without(std::vector<BackupEntry> all, const std::vector<BackupEntry>& gone) {
+    all.erase(std::remove_if(all.begin(), all.end(), [&](const BackupEntry& b) {
+        return std::any_of(gone.begin(), gone.end(), [&](const BackupEntry& g) { return g.name == b.name; });
+    }), all.end());
+    return all;
+}
+
 }  // namespace
 
 Outcome backup(JobContext& ctx) {
     const std::string dir = ctx.config.path("backup", "dir");
     const int64_t keep_daily = ctx.config.integer("backup", "keep_daily"), keep_weekly = ctx.config.integer("backup", "keep_weekly");
+    const int64_t max_disk = ctx.config.bytes("backup", "max_disk");
     std::vector<BackupEntry> backups = existing_backups(dir);
     ctx.result = {{"dir", dir}};
     if (ctx.dry_run) {
         // What a run would write (about the file's size) and remove (with the new one counted).
         backups.push_back({backup_name(ctx.now), ctx.now});
         const auto gone = backups_to_remove(backups, keep_daily, keep_weekly);
+        // The new one's size estimated as the newest backup's, else the database's.
+        int64_t estimate = file_size(ctx.db.path()), newest = -1;
+        for (const auto& b : backups)
+            if (b.name != backup_name(ctx.now) && b.at > newest) newest = b.at, estimate = std::max<int64_t>(0, file_size(dir + "/" + b.name));
+        const auto capped = beyond_cap(dir, without(backups, gone), max_disk, estimate);
+        const int64_t n = static_cast<int64_t>(gone.size() + capped.size());
         ctx.result["db_bytes"] = file_size(ctx.db.path());
-        ctx.result["would_remove"] = static_cast<int64_t>(gone.size());
-        ctx.counts.examined = 1 + static_cast<int64_t>(gone.size());
+        ctx.result["would_remove"] = n;
+        ctx.counts.examined = 1 + n;
         ctx.counts.add("backups_written", 1);
-        ctx.counts.add("backups_removed", static_cast<int64_t>(gone.size()));
+        ctx.counts.add("backups_removed", n);
+        ctx.counts.add("backups_over_cap", static_cast<int64_t>(capped.size()));
         ctx.result["dry_run"] = true;
         return Outcome::done;
     }
@@ -72,7 +98,15 @@ Outcome backup(JobContext& ctx) {
     int64_t removed = 0;
     for (const auto& g : gone)
         if (::unlink((dir + "/" + g.name).c_str()) == 0) ++removed;
+    // Then the cap, oldest first, never the new one.
+    int64_t over = 0;
+    for (const auto& name : beyond_cap(dir, existing_backups(dir), max_disk, -1))
+        if (::unlink((dir + "/" + name).c_str()) == 0) ++removed, ++over;
     if (removed) fsync_dir(dir);
+    if (max_disk > 0 && b->file_bytes > max_disk)
+        ctx.warn("backup_over_max_disk", {{"file_bytes", b->file_bytes}, {"max_disk", max_disk},
+                                          {"effect", "the newest backup alone passes [backup] max_disk; it is kept, every older one removed"}});
+    ctx.counts.add("backups_over_cap", over);
     ctx.counts.add("backups_removed", removed);
     ctx.result["removed"] = removed;
     ctx.result["kept"] = static_cast<int64_t>(existing_backups(dir).size());

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "core/billing_cycle.h"
+#include "retention/batch_sizer.h"
 #include "retention/engine.h"
+#include "retention/purge_connection.h"
 
 namespace mj {
 namespace {
@@ -29,25 +31,35 @@ public:
         : ctx_(ctx),
           sums_(ctx.db, "SELECT count(*), ifnull(sum(bytes), 0), ifnull(sum(emails), 0) FROM bandwidth_usage "
                         "WHERE user_id = ?1 AND recorded_at >= ?2 AND recorded_at < ?2 + 86400"),
-          batch_(std::clamp<int64_t>(ctx.cfg_int("batch_size"), 1, 50000)) {}
+          sizer_(BatchSizer::for_batch_size(ctx.cfg_int("batch_size"), ctx.db.max_transaction_us())),
+          connection_(ctx.db) {}
 
     // Recomputes `windows` in batches; `last_txn` runs inside the last batch's transaction (the
     // watermark). False when the job must stop (the rest is left for the next run).
+    // Batches are written as the purge engine's are (purge_connection.h, batch_sizer.h): the number
+    // of windows per transaction adapts to ~12 ms of lock, the writers' gap follows each commit and
+    // WAL checkpoints run on their own thread. With a fixed 250 windows and the connection's own
+    // checkpoints, the first run over 1M rows held the lock up to 49 ms (the commits that met an
+    // automatic checkpoint, and windows of busy days costing 3x the average).
     bool recompute(const std::vector<Window>& windows, const std::function<void()>& last_txn) {
         if (windows.empty()) {
             if (last_txn && !ctx_.dry_run) ctx_.db.write(last_txn);
             return true;
         }
-        for (size_t at = 0; at < windows.size(); at += batch_) {
-            const size_t end = std::min(windows.size(), at + static_cast<size_t>(batch_));
+        for (size_t at = 0, end = 0; at < windows.size(); at = end) {
+            end = std::min(windows.size(), at + static_cast<size_t>(sizer_.size()));
             std::vector<std::pair<Window, Sums>> batch;
             for (size_t i = at; i < end; ++i) batch.emplace_back(windows[i], sum(windows[i]));
             const bool last = end == windows.size();
             if (ctx_.dry_run) count_would_change(batch);
-            else ctx_.db.write([&] {
-                write_batch(batch);
-                if (last && last_txn) last_txn();
-            });
+            else {
+                connection_.write(ctx_.db, [&] {
+                    write_batch(batch);
+                    if (last && last_txn) last_txn();
+                });
+                sizer_.record(static_cast<int64_t>(batch.size()), ctx_.db.last_txn_us());
+                ctx_.debug("batch", {{"windows", batch.size()}, {"txn_us", ctx_.db.last_txn_us()}, {"wal_frames", connection_.wal_frames()}});
+            }
             ctx_.counts.examined += static_cast<int64_t>(batch.size());
             ctx_.counts.add("windows", static_cast<int64_t>(batch.size()));
             if (!last && ctx_.should_stop()) return false;
@@ -112,6 +124,9 @@ private:
         ctx_.counts.add("bandwidth_rollups", changed);
     }
 
+    // Dry run: the day rows a run would write or remove, and their weeks. A week row changes when
+    // one of its days does (its total is theirs), so each (user, week) with a changed day counts
+    // once per run; the set holds at most users x weeks of the data, not its rows.
     void count_would_change(const std::vector<std::pair<Window, Sums>>& batch) {
         Statement q(ctx_.db, "SELECT bytes_used, email_count FROM bandwidth_rollups WHERE user_id = ?1 AND period = 'day' "
                              "AND period_start = ?2");
@@ -121,7 +136,10 @@ private:
             q.bind(1, w.first);
             q.bind(2, w.second);
             const bool found = q.step();
-            if (found ? (!s.rows || q.column(0).as_int64() != s.bytes || q.column(1).as_int64() != s.emails) : s.rows > 0) ++n;
+            if (found ? (!s.rows || q.column(0).as_int64() != s.bytes || q.column(1).as_int64() != s.emails) : s.rows > 0) {
+                ++n;
+                if (dry_weeks_.insert({w.first, utc_week_start(w.second)}).second) ++n;
+            }
         }
         q.reset();
         ctx_.counts.changed += n;
@@ -130,7 +148,9 @@ private:
 
     JobContext& ctx_;
     Statement sums_;
-    int64_t batch_;
+    BatchSizer sizer_;
+    PurgeConnection connection_;
+    std::set<Window> dry_weeks_;  // (user, week start) counted by the dry run
 };
 
 // The windows of rows (after, upto] that may still be recomputed (day >= closed); the rows of
@@ -172,22 +192,27 @@ std::vector<Window> lateness_windows(JobContext& ctx, int64_t from, const std::s
     return out;
 }
 
-// Deletes rollups of `period` older than `before` in short keyset batches.
-bool purge_rollups(JobContext& ctx, const char* period, int64_t before, int64_t batch) {
+// Deletes rollups of `period` older than `before` in short keyset batches, sized and spaced as the
+// purge engine's (the table has no rowid, so the engine's rowid batches do not apply).
+bool purge_rollups(JobContext& ctx, const char* period, int64_t before) {
     const std::string p = period;
     if (ctx.dry_run) {
         const int64_t n = ctx.db.scalar("SELECT count(*) FROM bandwidth_rollups WHERE period = ?1 AND period_start < ?2", p, before);
         ctx.counts.add("bandwidth_rollups_deleted", n);
         return true;
     }
+    BatchSizer sizer(BatchSizer::for_batch_size(ctx.cfg_int("batch_size"), ctx.db.max_transaction_us()));
+    PurgeConnection connection(ctx.db);
     for (;;) {
+        const int64_t batch = sizer.size();
         int n = 0;
-        ctx.db.write([&] {
+        connection.write(ctx.db, [&] {
             Statement q(ctx.db, "DELETE FROM bandwidth_rollups WHERE (user_id, period, period_start) IN (SELECT user_id, period, "
                                 "period_start FROM bandwidth_rollups WHERE period = ?1 AND period_start < ?2 LIMIT ?3)");
             q.bind_all(p, before, batch);
             n = q.exec();
         });
+        sizer.record(n, ctx.db.last_txn_us());
         ctx.counts.add("bandwidth_rollups_deleted", n);
         ctx.counts.changed += n;
         if (n < batch) return true;
@@ -195,12 +220,9 @@ bool purge_rollups(JobContext& ctx, const char* period, int64_t before, int64_t 
     }
 }
 
-}  // namespace
-
-Outcome bandwidth_rollup(JobContext& ctx) {
-    nlohmann::json cur = ctx.cursor();
-    int64_t after = cur.value("after_id", int64_t{0});
-    const int64_t closed = cur.value("closed_before", int64_t{0});
+// Steps 1-3 of the run (below); false when the job must stop with more to do. `after` ends at the
+// watermark, `new_closed` at the day before which raw rows may go.
+bool roll_up(JobContext& ctx, nlohmann::json& cur, int64_t& after, int64_t closed, int64_t& new_closed) {
     Rollup rollup(ctx);
 
     // 1. The rows added since the watermark, chunk by chunk.
@@ -214,23 +236,34 @@ Outcome bandwidth_rollup(JobContext& ctx) {
         nlohmann::json next = cur;
         next["after_id"] = upto;
         const bool finished = rollup.recompute(windows, [&] { ctx.cursor_set_in_txn(next); });
-        if (!finished) return Outcome::more;
+        if (!finished) return false;
         cur = next;
         after = upto;
-        if (after < top && ctx.should_stop()) return Outcome::more;
+        if (after < top && ctx.should_stop()) return false;
     }
     ctx.result["watermark"] = after;
 
     // 2. The lateness stretch.
     const int64_t from = std::max(closed, utc_day_start(ctx.now - ctx.cfg_duration("lateness")));
-    if (!rollup.recompute(lateness_windows(ctx, from, done), nullptr)) return Outcome::more;
-    if (ctx.should_stop()) return Outcome::more;
+    if (!rollup.recompute(lateness_windows(ctx, from, done), nullptr)) return false;
+    if (ctx.should_stop()) return false;
 
     // 3. A complete pass: what the dashboard and the purge may rely on.
-    const int64_t new_closed = std::max(closed, utc_day_start(ctx.now - ctx.cfg_duration("raw_retention")));
+    new_closed = std::max(closed, utc_day_start(ctx.now - ctx.cfg_duration("raw_retention")));
     cur["complete_before"] = std::max(cur.value("complete_before", int64_t{0}), utc_day_start(ctx.now));
     cur["closed_before"] = new_closed;
     if (!ctx.dry_run) ctx.db.write([&] { ctx.cursor_set_in_txn(cur); });
+    return true;
+}
+
+}  // namespace
+
+Outcome bandwidth_rollup(JobContext& ctx) {
+    nlohmann::json cur = ctx.cursor();
+    int64_t after = cur.value("after_id", int64_t{0});
+    const int64_t closed = cur.value("closed_before", int64_t{0});
+    int64_t new_closed = closed;
+    if (!roll_up(ctx, cur, after, closed, new_closed)) return Outcome::more;
 
     // 4. Raw rows rolled up and past raw_retention, then rollups past theirs.
     Policy raw;
@@ -240,9 +273,8 @@ Outcome bandwidth_rollup(JobContext& ctx) {
     raw.cutoff = new_closed;
     raw.filter = "id <= " + std::to_string(after);
     if (!purge(ctx, raw).finished || ctx.should_stop()) return Outcome::more;
-    const int64_t batch = std::clamp<int64_t>(ctx.cfg_int("batch_size"), 1, 50000);
-    if (!purge_rollups(ctx, "day", utc_day_start(ctx.now - ctx.cfg_duration("day_retention")), batch)) return Outcome::more;
-    if (!purge_rollups(ctx, "week", utc_week_start(ctx.now - ctx.cfg_duration("week_retention")), batch)) return Outcome::more;
+    if (!purge_rollups(ctx, "day", utc_day_start(ctx.now - ctx.cfg_duration("day_retention")))) return Outcome::more;
+    if (!purge_rollups(ctx, "week", utc_week_start(ctx.now - ctx.cfg_duration("week_retention")))) return Outcome::more;
     return Outcome::done;
 }
 

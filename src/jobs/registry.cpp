@@ -14,6 +14,7 @@
 #include "jobs/auth_jobs.h"
 #include "jobs/backup.h"                 // backups (issue 17)
 #include "jobs/delivery_log_cleanup.h"   // retention jobs A
+#include "jobs/disk_sweep.h"             // the disk (issue 17)
 #include "jobs/dns_recheck.h"            // usage and domains (issue 15)
 #include "jobs/forward_retry.h"          // delivery jobs (issue 5)
 #include "jobs/held_mail_expiry.h"       // retention jobs A
@@ -44,6 +45,7 @@ void register_jobs() {
         {"retention-policies", "run the operator's [retention.NAME] policies from jobs.ini", "@daily", 8, {}, retention_policies},
         {"job-history-cleanup", "purge job history, attempts, alerts older than 90 d; keep each job's newest run", "@daily", 6, {}, job_history_cleanup, "housekeeping"},
         {"backup", "a verified, compressed copy of the database in [backup] dir; old copies kept 7 daily, 4 weekly", "@daily", 4, {}, backup, "housekeeping"},
+        {"disk-sweep", "remove spool, export and backup part files no row references, once min_age (24h) old", "@daily", 3, {}, disk_sweep, "housekeeping"},
         {"vacuum", "return free pages to the disk in short steps (incremental vacuum)", "@daily", 2, {}, vacuum, "housekeeping"},
         // --- retention jobs B (issue 4) ---
         {"alias-expiry", "deactivate aliases past expires_at, one audit row each (BJ-12)", "@hourly", 40, {}, alias_expiry, "account"},  // deactivates, purges nothing: not in `cleanup`

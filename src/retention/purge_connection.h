@@ -28,6 +28,11 @@
 //    the benchmark's delivery_log (1000-row batches): 30% more rows/s and 25% fewer WAL pages. Freed
 //    pages leave the file with the vacuum job (incremental vacuum truncates them away).
 // 5. A 16 MB page cache keeps the index pages consecutive batches rewrite in memory.
+//
+// Nesting: a job may hold one for its whole run (its own writes between purges: a cursor, an
+// upload record) while the engine's purge() makes its own inside; the inner one then shares the
+// outer one (its batches hand their checkpoints to the outer's thread) instead of finding the
+// automatic checkpoint already off and running none, and restores nothing.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -71,10 +76,10 @@ public:
     // past half the mark, waits for it when the WAL is past the bound, and starts the writers' gap.
     void after_batch(int64_t txn_us);
     // WAL pages after the last commit (0 when not in WAL mode); for the debug log.
-    int wal_frames() const { return wal_seen_.frames; }
+    int wal_frames() const { return outer_ ? outer_->wal_frames() : wal_seen_.frames; }
     // Checkpoints run so far, their longest, and the waits for them at the bound.
     Checkpointer::Stats checkpoints() const;
-    int64_t bound_waits() const { return bound_waits_; }
+    int64_t bound_waits() const { return outer_ ? outer_->bound_waits() : bound_waits_; }
 
     // What the WAL hook saw: WAL size after the last commit, commits so far.
     struct WalSeen {
@@ -85,6 +90,8 @@ public:
 private:
     Db& db_;
     const int wal_bound_frames_;
+    PurgeConnection* outer_ = nullptr;     // the one this nests in (same Db), or none
+    PurgeConnection* previous_ = nullptr;  // the innermost active one before this (another Db's)
     int64_t restore_pages_ = 1000;  // the connection's wal_autocheckpoint before
     Db::SecureDelete restore_secure_delete_ = Db::SecureDelete::off;
     int64_t restore_cache_size_ = -2000;

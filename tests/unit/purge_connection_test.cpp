@@ -138,3 +138,25 @@ TEST_CASE("PurgeConnection leaves the WAL copied when the purge ends") {
     CHECK(st.column(1).as_int64() <= 10);  // that write started the WAL over
     CHECK(t.q("SELECT count(*) FROM t") == 3 * 600 + 1);
 }
+
+TEST_CASE("A PurgeConnection made inside another on the same database shares it") {
+    TempDb t;
+    t.db->exec("PRAGMA secure_delete = ON");
+    {
+        mj::PurgeConnection outer(*t.db, 550);
+        {
+            mj::PurgeConnection inner(*t.db);  // the engine's, inside a job's whole-run one
+            t.batch(inner, 600);  // past the outer's bound: the outer's checkpointer copied it
+            CHECK(outer.bound_waits() == 1);
+            CHECK(inner.bound_waits() == 1);
+            t.batch(inner, 1);
+            CHECK(inner.wal_frames() <= 10);  // the WAL started over: the checkpoint had run
+        }
+        // The inner one restored nothing: the outer's settings hold until it ends.
+        CHECK(t.q("PRAGMA secure_delete") == 2);
+        CHECK(t.q("PRAGMA cache_size") == -16384);
+        CHECK(t.q("PRAGMA wal_autocheckpoint") == 0);  // the outer's commit hook replaces it
+    }
+    CHECK(t.q("PRAGMA secure_delete") == 1);
+    CHECK(t.q("PRAGMA wal_autocheckpoint") == 1000);
+}
