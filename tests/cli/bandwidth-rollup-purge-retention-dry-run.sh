@@ -34,16 +34,16 @@ assert_eq "$(sql "SELECT sum(bytes_used) FROM bandwidth_rollups WHERE period = '
 assert_eq "$(sql "SELECT json_extract(cursor, '$.closed_before') FROM job_state WHERE job = 'bandwidth-rollup'")" "$cutoff" "closed_before"
 assert_eq "$(sql "SELECT json_extract(cursor, '$.complete_before') FROM job_state WHERE job = 'bandwidth-rollup'")" "$((NOW / D * D))" "complete_before"
 
-# A row for a day whose raw rows were deleted: left out (and deleted by the next purge), the
+# A row for a day whose raw rows were deleted (its bytes, 123456, above any random row's): left out (and deleted by the next purge), the
 # day's total unchanged; the rest of that run's rows are rolled up.
 day50=$(( (NOW - 50*D) / D * D ))
 before50=$(sql "SELECT bytes_used FROM bandwidth_rollups WHERE user_id = 1 AND period = 'day' AND period_start = $day50")
-sql "INSERT INTO bandwidth_usage(user_id, bytes, recorded_at) VALUES (1, 777, $day50 + 100), (1, 5, $NOW - 3600)"
+sql "INSERT INTO bandwidth_usage(user_id, bytes, recorded_at) VALUES (1, 123456, $day50 + 100), (1, 5, $NOW - 3600)"
 expect_exit 0 mj run bandwidth-rollup --now $((NOW + 60))
 assert_eq "$(sql "SELECT json_extract('$(last_counts bandwidth-rollup)', '$.late_rows_ignored')")" 1 "the late row is counted"
 assert_eq "$(sql "SELECT ifnull(bytes_used, 0) FROM bandwidth_rollups WHERE user_id = 1 AND period = 'day' AND period_start = $day50")" "${before50:-}" \
   "its day is not recomputed from what is left"
-assert_eq "$(sql "SELECT count(*) FROM bandwidth_usage WHERE bytes = 777")" 0 "and the row is purged with its day"
+assert_eq "$(sql "SELECT count(*) FROM bandwidth_usage WHERE bytes = 123456")" 0 "and the row is purged with its day"
 assert_eq "$(sql "SELECT sum(bytes_used) FROM bandwidth_rollups WHERE period = 'day'")" "$((total + 5))" "the timely row is counted"
 assert_contains "$(cat var/mailjobs.log)" "late_rows_ignored" "the log says so"
 
