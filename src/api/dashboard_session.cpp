@@ -120,7 +120,7 @@ void record_sign_in_failure(Db& db, int64_t now) {
     db.write([&] {
         Statement q(db,
                     "INSERT INTO dashboard_sign_in_failures(window_start, failures) VALUES(?, 1) "
-                    "ON CONFLICT(window_start) DO UPDATE SET failures = failures + 1");
+                    "ON CONFLICT(window_start) DO UPDATE SET failures = dashboard_sign_in_failures.failures + 1");
         q.bind(1, now - now % kSignInWindow);
         q.exec();
     });

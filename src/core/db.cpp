@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/index_steps.h"
 #include "core/migrations.h"
+#include "core/pg_open.h"
 #include "core/sqlite_open.h"
 
 namespace mj {
@@ -26,11 +27,12 @@ bool is_postgresql(const std::string& database) {
     return scheme == "postgresql" || scheme == "postgres";
 }
 
-// PostgreSQL is planned (its own issue) and not built yet: say so plainly, before touching anything.
-void refuse_unsupported(const std::string& database) {
-    if (is_postgresql(database))
-        throw Error(kExitUsage, "general.database: PostgreSQL (" + scheme_of(database) +
-                                    "://) is not supported yet; set database to the path of a SQLite file");
+// The URL itself: `database` is a path key, so a relative value was prefixed with jobs.ini's
+// folder ("/home/u/mailjobs/postgresql://..."); the URL starts at its scheme.
+std::string url_of(const std::string& database) {
+    const auto sep = database.find("://");
+    const auto slash = database.rfind('/', sep);
+    return slash == std::string::npos ? database : database.substr(slash + 1);
 }
 
 }  // namespace
@@ -51,8 +53,8 @@ Db::OpenOptions Db::options(const Config& config) {
 }
 
 std::unique_ptr<Db> Db::open(const std::string& path, int64_t busy_timeout_ms, Migrate migrate, const OpenOptions& options) {
-    refuse_unsupported(path);
-    std::unique_ptr<Db> db = open_sqlite(path, busy_timeout_ms, options);  // the file is checked and unchanged so far
+    std::unique_ptr<Db> db = is_postgresql(path) ? open_postgresql(url_of(path), busy_timeout_ms)
+                                                 : open_sqlite(path, busy_timeout_ms, options);  // checked, unchanged so far
     db->max_transaction_us_ = options.max_transaction_us;
     try {
         int version = db->schema_version();
@@ -68,7 +70,11 @@ std::unique_ptr<Db> Db::open(const std::string& path, int64_t busy_timeout_ms, M
 }
 
 std::unique_ptr<Db> Db::open_plain(const std::string& path, int64_t busy_timeout_ms, Access access) {
-    refuse_unsupported(path);
+    if (is_postgresql(path)) {
+        std::unique_ptr<Db> db = open_postgresql(url_of(path), busy_timeout_ms);
+        if (access == Access::read_only) db->set_query_only(true);
+        return db;
+    }
     return open_sqlite_plain(path, busy_timeout_ms, access);
 }
 
@@ -77,7 +83,7 @@ std::unique_ptr<Db> Db::open_scratch() { return open_sqlite_scratch(); }
 bool Db::open_elsewhere(const std::string& path) { return !is_postgresql(path) && sqlite_open_elsewhere(path); }
 
 std::string Db::file_problem(const std::string& path) {
-    if (is_postgresql(path)) return "PostgreSQL is not supported yet";
+    if (is_postgresql(path)) return "";  // a server: `doctor` connects to see
     return sqlite_file_problem(path);
 }
 
@@ -90,7 +96,7 @@ int Db::latest_version() { return migrations().empty() ? 0 : migrations().back()
 
 int Db::migrate() {
     int applied = 0;
-    for (const auto& m : migrations()) {
+    for (const auto& m : schema_migrations()) {
         if (m.version <= schema_version()) continue;
         // Not bounded by max_transaction: on a big file a migration may need longer, and stopping it
         // would only repeat it on every run.

@@ -41,6 +41,7 @@
 namespace mj {
 
 class Config;
+struct Migration;
 
 // Thrown by Db::write when a transaction passed general.max_transaction: its statement was stopped
 // (DbFailure::interrupted) and everything it wrote rolled back. Its own type, so callers can tell it
@@ -120,6 +121,10 @@ public:
     Db& operator=(const Db&) = delete;
 
     const std::string& path() const { return path_; }
+    // Whether the database is one file on this host (SQLite): backups copy it, vacuum hands its free
+    // pages back, its bytes count on this disk. False for a server (PostgreSQL), whose own tools do
+    // those (pg_dump, autovacuum); the backup and vacuum jobs then say so and change nothing.
+    virtual bool is_file() const { return true; }
 
     // Runs SQL without parameters (one or more statements); returns the rows the last one changed.
     virtual int exec(const std::string& sql) = 0;
@@ -192,6 +197,8 @@ public:
     // (none when there is no such index), and whether a column is declared NOT NULL.
     virtual std::vector<std::string> index_leading_with(const std::string& table, const std::string& column) = 0;
     virtual bool column_not_null(const std::string& table, const std::string& column) = 0;
+    // Whether index `name` exists as `create_sql` made it (core/index_steps.h: a rebuild is done).
+    virtual bool has_index_as(const std::string& name, const std::string& create_sql) = 0;
 
     // Space, and handing free space back to the disk (the vacuum job, the table-stats API).
     enum class AutoVacuum { none = 0, full = 1, incremental = 2 };
@@ -242,10 +249,14 @@ protected:
     // the statement (DbFailure::interrupted) when it returns true.
     virtual void watch_deadline(bool on) = 0;
     virtual void set_schema_version(int version) = 0;
+    // The backend's migrations, under the same version numbers on every backend (core/migrations.h).
+    virtual const std::vector<Migration>& schema_migrations() = 0;
     // Settings every job connection gets, right after the schema version check (may change the file).
     virtual void set_up_for_jobs(int schema_version) = 0;
     // Called by the backend while watch_deadline(true): whether the open transaction passed its bound.
     bool past_deadline();
+    // When the open bounded transaction's bound passes (valid while watch_deadline(true)).
+    std::chrono::steady_clock::time_point deadline() const { return txn_deadline_; }
 
 private:
     void begin_write(Checks checks);

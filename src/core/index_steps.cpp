@@ -23,15 +23,11 @@ const std::vector<IndexStep>& index_steps() {
 
 namespace {
 
-bool step_done(Db& db, const IndexStep& s) {
-    Statement q(db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1");
-    q.bind(1, std::string(s.index));
-    return q.step() && !q.column(0).is_null() && q.column(0).as_text() == s.sql;
-}
+bool step_done(Db& db, const IndexStep& s) { return db.has_index_as(s.index, s.sql); }
 
 int64_t rowid_span(Db& db, const std::string& table) {
-    // min() and max() of the rowid read one page at each end of the table's b-tree.
-    return db.scalar("SELECT ifnull(max(rowid) - min(rowid) + 1, 0) FROM " + table);
+    // min() and max() of the id (SQLite's rowid) read one page at each end of the table's b-tree.
+    return db.scalar("SELECT coalesce(max(id) - min(id) + 1, 0) FROM " + table);
 }
 
 }  // namespace

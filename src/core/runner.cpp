@@ -66,9 +66,10 @@ void update_state(Db& db, const JobDef& job, const RunResult& r, const RunOption
     Statement q(db,
                 "INSERT INTO job_state(job, next_due_at, last_run_id, last_outcome, last_started_at, last_finished_at, consecutive_failures) "
                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(job) DO UPDATE SET "
-                "next_due_at = CASE WHEN ?8 THEN ?2 ELSE next_due_at END, last_run_id = ?3, last_outcome = ?4, "
+                "next_due_at = CASE WHEN ?8 = 1 THEN ?2 ELSE job_state.next_due_at END, last_run_id = ?3, last_outcome = ?4, "
                 "last_started_at = ?5, last_finished_at = ?6, "
-                "consecutive_failures = CASE WHEN ?9 THEN consecutive_failures + 1 WHEN ?10 THEN consecutive_failures ELSE 0 END");
+                "consecutive_failures = CASE WHEN ?9 = 1 THEN job_state.consecutive_failures + 1 "
+                "WHEN ?10 = 1 THEN job_state.consecutive_failures ELSE 0 END");
     q.bind(1, job.name);
     if (o.update_schedule) q.bind(2, next); else q.bind(2);
     q.bind(3, r.run_id);

@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "core/migrations.h"
+
 namespace mj {
 namespace {
 
@@ -166,6 +168,14 @@ bool SqliteDb::has_index_leading_with(const std::string& table, const std::strin
     q.bind(2, column);
     return q.step();
 }
+
+bool SqliteDb::has_index_as(const std::string& name, const std::string& create_sql) {
+    Statement q(*this, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1");
+    q.bind(1, name);
+    return q.step() && !q.column(0).is_null() && q.column(0).as_text() == create_sql;
+}
+
+const std::vector<Migration>& SqliteDb::schema_migrations() { return migrations(); }
 
 void SqliteDb::set_query_only(bool on) { exec(on ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0"); }
 

@@ -46,6 +46,7 @@ public:
     std::vector<std::string> index_leading_with(const std::string& table, const std::string& column) override;
     bool column_not_null(const std::string& table, const std::string& column) override;
     bool has_index_leading_with(const std::string& table, const std::string& column) override;
+    bool has_index_as(const std::string& name, const std::string& create_sql) override;
     int64_t page_size() override;
     int64_t page_count() override;
     int64_t free_pages() override;
@@ -70,6 +71,7 @@ protected:
     bool in_transaction() override;
     void watch_deadline(bool on) override;
     void set_schema_version(int version) override;
+    const std::vector<Migration>& schema_migrations() override;
     void set_up_for_jobs(int schema_version) override;
 
 private:

@@ -16,8 +16,8 @@ std::string claimable_sql(const QueueSpec& q) {
     // Two index ranges of (status, due): expired claims are few; waiting rows come in due order.
     std::string t = q.table, w = q.working, p = q.waiting, d = q.due, active = user_active_condition(q);
     return "SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + w + "' AND claim_expires_at < ?1" + active +
-           " LIMIT ?2) UNION ALL SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + p + "' AND " + d +
-           " <= ?1" + active + " ORDER BY " + d + ", id LIMIT ?2) LIMIT ?2";
+           " LIMIT ?2) AS expired UNION ALL SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + p + "' AND " + d +
+           " <= ?1" + active + " ORDER BY " + d + ", id LIMIT ?2) AS due LIMIT ?2";
 }
 
 std::vector<int64_t> claimable(Db& db, const QueueSpec& q, int64_t now, int64_t limit) {

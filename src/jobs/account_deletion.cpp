@@ -189,14 +189,14 @@ bool start(JobContext& ctx, int64_t user_id, int64_t cutoff, Deletion& d) {
         // remove it and notification-delivery's revocation does not hold it back; sent once (key).
         if (!email.empty()) {
             Statement n = ctx.db.query(
-                "INSERT OR IGNORE INTO notification_outbox(user_id, to_address, kind, subject, body, dedupe_key, "
-                "next_attempt_at, created_at) VALUES(NULL, ?, 'account_deleted', 'Your account has been deleted', ?, ?, ?, ?)",
+                "INSERT INTO notification_outbox(user_id, to_address, kind, subject, body, dedupe_key, "
+                "next_attempt_at, created_at) VALUES(NULL, ?, 'account_deleted', 'Your account has been deleted', ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
                 email,
                 std::string("Your account and all its data (aliases, destinations, domains, logs and held mail) "
                             "have been deleted, as you asked. This cannot be undone.\n\nNo reply is needed."),
                 "account_deleted:" + uuid, ctx.now, ctx.now);
-            n.step();
-            notices = ctx.db.scalar("SELECT changes()");
+            notices = n.exec();
         }
         d.counts = waiting;
         add_count(d.counts, "deletion_notices", notices);
@@ -225,8 +225,7 @@ void finish(JobContext& ctx, Deletion& d) {
     nlohmann::json counts = d.counts;
     write_whole(ctx, "last transaction (users row, done and audit event)", d.user_uuid, [&] {
         Statement del = ctx.db.query("DELETE FROM users WHERE id = ?", d.user_id);
-        del.step();
-        users = ctx.db.scalar("SELECT changes()");
+        users = del.exec();
         counts = d.counts;
         add_count(counts, "users", users);
         Statement done = ctx.db.query(
@@ -348,8 +347,7 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
                     Statement del = ctx.db.query(std::string("DELETE FROM ") + e.table + " WHERE (" + pk_columns + ") IN (" +
                                                      rows_sql(e, pk_columns) + " LIMIT " + std::to_string(limit) + ")",
                                                  d.user_id);
-                    del.step();
-                    changed = ctx.db.scalar("SELECT changes()");
+                    changed = del.exec();
                     taken = changed;
                     add_count(counts, count_name(e), changed);
                 } else {

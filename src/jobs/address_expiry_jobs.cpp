@@ -21,7 +21,7 @@ void audit_alias_expired(JobContext& ctx, const std::vector<int64_t>& ids) {
     Statement q(ctx.db,
                 "INSERT INTO audit_logs(user_id, actor, action, target, critical, details, created_at) "
                 "SELECT user_id, 'job:alias-expiry', 'alias.expired', 'alias:' || uuid, 0, "
-                "printf('{\"alias_id\":%d,\"expires_at\":%d,\"run_id\":%d}', id, expires_at, ?1), ?2 "
+                "'{\"alias_id\":' || id || ',\"expires_at\":' || expires_at || ',\"run_id\":' || CAST(?1 AS TEXT) || '}', ?2 "
                 "FROM aliases WHERE id IN (" + rowid_list(ids) + ")");
     q.bind(1, ctx.run_id);
     q.bind(2, ctx.now);

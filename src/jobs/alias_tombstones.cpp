@@ -43,10 +43,9 @@ int64_t write_alias_tombstones(Db& db, const TombstoneKey& key, const std::vecto
     }
     int64_t added = 0;
     for (const auto& h : hashes) {
-        Statement ins = db.query("INSERT OR IGNORE INTO alias_tombstones(address_hmac, key_id, created_at) VALUES(?, ?, ?)", h,
-                                 key.key_id, now);
-        ins.step();
-        added += db.scalar("SELECT changes()");
+        Statement ins = db.query("INSERT INTO alias_tombstones(address_hmac, key_id, created_at) VALUES(?, ?, ?) "
+                                 "ON CONFLICT DO NOTHING", h, key.key_id, now);
+        added += ins.exec();
     }
     return added;
 }

@@ -50,7 +50,7 @@ bool archive_then_purge(JobContext& ctx, const Policy& p, AuditArchive& archive)
         // The cutoff just past the batch's newest row keeps the engine's index walk on this batch's
         // time range (SQLite prefers the (critical, created_at) index to the rowid list).
         these.cutoff = std::min(p.cutoff, newest + 1);
-        these.filter = p.filter + " AND rowid IN (" + rowid_list(ids) + ")";
+        these.filter = p.filter + " AND id IN (" + rowid_list(ids) + ")";
         purge(ctx, these);
         if (static_cast<int64_t>(ids.size()) < batch) break;
         if (ctx.should_stop()) {

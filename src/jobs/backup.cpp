@@ -44,6 +44,11 @@ Outcome backup(JobContext& ctx) {
     const std::string dir = ctx.config.path("backup", "dir");
     const int64_t keep_daily = ctx.config.integer("backup", "keep_daily"), keep_weekly = ctx.config.integer("backup", "keep_weekly");
     const int64_t max_disk = ctx.config.bytes("backup", "max_disk");
+    if (!ctx.db.is_file()) {
+        ctx.note = "the database is a PostgreSQL server: back it up with pg_dump or pg_basebackup (README \"Beyond one host\")";
+        ctx.info("backup_not_applicable", {{"reason", "database server"}});
+        return Outcome::done;
+    }
     std::vector<BackupEntry> backups = existing_backups(dir);
     ctx.result = {{"dir", dir}};
     if (ctx.dry_run) {
@@ -119,8 +124,10 @@ Outcome backup(JobContext& ctx) {
         UploadResult up = upload_file(*target, b->path, name);
         if (!up.ok) throw std::runtime_error("backup " + b->path + " written, but its upload failed: " + up.error);
         ctx.db.write([&] {
-            Statement rec = ctx.db.query("INSERT OR REPLACE INTO archive_uploads(job, file, remote_url, size, uploaded_at, run_id) "
-                                         "VALUES (?, ?, ?, ?, ?, ?)",
+            Statement rec = ctx.db.query("INSERT INTO archive_uploads(job, file, remote_url, size, uploaded_at, run_id) "
+                                         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(job, file) DO UPDATE SET "
+                                         "remote_url = excluded.remote_url, size = excluded.size, "
+                                         "uploaded_at = excluded.uploaded_at, run_id = excluded.run_id",
                                          ctx.job, name, up.remote_url, up.bytes, ctx.now, ctx.run_id);
             rec.step();
         });

@@ -29,7 +29,7 @@ class Rollup {
 public:
     explicit Rollup(JobContext& ctx)
         : ctx_(ctx),
-          sums_(ctx.db, "SELECT count(*), ifnull(sum(bytes), 0), ifnull(sum(emails), 0) FROM bandwidth_usage "
+          sums_(ctx.db, "SELECT count(*), coalesce(sum(bytes), 0), coalesce(sum(emails), 0) FROM bandwidth_usage "
                         "WHERE user_id = ?1 AND recorded_at >= ?2 AND recorded_at < ?2 + 86400"),
           sizer_(BatchSizer::for_batch_size(ctx.cfg_int("batch_size"), ctx.db.max_transaction_us())),
           connection_(ctx.db) {}
@@ -86,10 +86,10 @@ private:
                      "INSERT INTO bandwidth_rollups(user_id, period, period_start, bytes_used, email_count, updated_at) "
                      "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(user_id, period, period_start) DO UPDATE SET "
                      "bytes_used = excluded.bytes_used, email_count = excluded.email_count, updated_at = excluded.updated_at "
-                     "WHERE bytes_used <> excluded.bytes_used OR email_count <> excluded.email_count");
+                     "WHERE bandwidth_rollups.bytes_used <> excluded.bytes_used OR bandwidth_rollups.email_count <> excluded.email_count");
         Statement del(ctx_.db, "DELETE FROM bandwidth_rollups WHERE user_id = ?1 AND period = ?2 AND period_start = ?3");
         Statement week(ctx_.db,
-                       "SELECT count(*), ifnull(sum(bytes_used), 0), ifnull(sum(email_count), 0) FROM bandwidth_rollups "
+                       "SELECT count(*), coalesce(sum(bytes_used), 0), coalesce(sum(email_count), 0) FROM bandwidth_rollups "
                        "WHERE user_id = ?1 AND period = 'day' AND period_start >= ?2 AND period_start < ?2 + 604800");
         int64_t changed = 0;
         auto put = [&](int64_t user, const char* period, int64_t start, const Sums& s) {
@@ -226,7 +226,7 @@ bool roll_up(JobContext& ctx, nlohmann::json& cur, int64_t& after, int64_t close
     Rollup rollup(ctx);
 
     // 1. The rows added since the watermark, chunk by chunk.
-    const int64_t top = ctx.db.scalar("SELECT ifnull(max(id), 0) FROM bandwidth_usage");
+    const int64_t top = ctx.db.scalar("SELECT coalesce(max(id), 0) FROM bandwidth_usage");
     std::set<Window> done;
     while (after < top) {
         int64_t upto = ctx.db.scalar("SELECT id FROM bandwidth_usage WHERE id > ?1 ORDER BY id LIMIT 1 OFFSET ?2", after, kChunkRows - 1);

@@ -86,8 +86,8 @@ bool read_references(JobContext& ctx, const std::string& table, const std::strin
     int64_t after = 0;
     for (;;) {
         int64_t n = 0;
-        Statement q(ctx.db, "SELECT rowid, \"" + column + "\" FROM \"" + table + "\" WHERE rowid > ?1 AND \"" + column +
-                                "\" IS NOT NULL ORDER BY rowid LIMIT ?2");
+        Statement q(ctx.db, "SELECT id, \"" + column + "\" FROM \"" + table + "\" WHERE id > ?1 AND \"" + column +
+                                "\" IS NOT NULL ORDER BY id LIMIT ?2");
         q.bind(1, after);
         q.bind(2, kReadBatch);
         while (q.step()) {

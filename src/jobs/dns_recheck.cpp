@@ -200,7 +200,7 @@ void write_results(JobContext& ctx, PurgeConnection& connection, const std::vect
     connection.write(ctx.db, [&] {
         Statement up(ctx.db,
                      "UPDATE domains SET status = ?1, check_failures = ?2, failing_since = ?3, last_checked_at = ?4, "
-                     "next_check_at = CASE WHEN next_check_at = ?5 THEN ?6 ELSE min(next_check_at, ?6) END, "
+                     "next_check_at = CASE WHEN next_check_at = ?5 THEN ?6 WHEN next_check_at IS NULL OR next_check_at < ?6 THEN next_check_at ELSE ?6 END, "
                      "last_error = ?7, verified_at = CASE WHEN ?1 = 'verified' THEN coalesce(verified_at, ?4) ELSE verified_at END, "
                      "notified_status = ?8, updated_at = ?4 WHERE id = ?9 AND status = ?10 AND verification_token = ?11");
         Statement ins(ctx.db, "INSERT INTO dns_checks(domain_id, run_id, result, status, records, detail, checked_at) "

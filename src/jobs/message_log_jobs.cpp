@@ -18,7 +18,8 @@ void fold_into_daily_stats(JobContext& ctx, const std::vector<int64_t>& ids) {
         "INSERT INTO message_stats_daily(user_id, day, outcome, count, bytes) "
         "SELECT user_id, created_at - created_at % 86400, outcome, count(*), sum(bytes) FROM message_logs "
         "WHERE id IN (" + rowid_list(ids) + ") GROUP BY 1, 2, 3 "
-        "ON CONFLICT(user_id, day, outcome) DO UPDATE SET count = count + excluded.count, bytes = bytes + excluded.bytes");
+        "ON CONFLICT(user_id, day, outcome) DO UPDATE SET count = message_stats_daily.count + excluded.count, "
+        "bytes = message_stats_daily.bytes + excluded.bytes");
     ctx.debug("folded", {{"rows", ids.size()}, {"stat_rows", n}});
 }
 
@@ -43,7 +44,7 @@ bool sweep_orphans(JobContext& ctx, int64_t age_cutoff) {
         return true;
     }
     constexpr int64_t kRange = 20000;  // ids per scan: a few ms of index lookups
-    const int64_t max_id = ctx.db.scalar("SELECT ifnull(max(id), 0) FROM header_snapshots");
+    const int64_t max_id = ctx.db.scalar("SELECT coalesce(max(id), 0) FROM header_snapshots");
     const int64_t start = ctx.cursor().value("orphan_scan_after", int64_t{0});
     Statement scan(ctx.db, "SELECT id FROM header_snapshots WHERE id > ?1 AND id <= ?2 AND " +
                                std::string(kOrphan));
@@ -64,7 +65,7 @@ bool sweep_orphans(JobContext& ctx, int64_t age_cutoff) {
             p.time_column = "created_at";
             p.cutoff = kAnyAge;
             // Re-checked inside the delete transaction: a row deleted meanwhile is simply not found.
-            p.filter = "rowid IN (" + rowid_list(ids) + ") AND " + kOrphan;
+            p.filter = "id IN (" + rowid_list(ids) + ") AND " + kOrphan;
             PurgeResult r = purge(ctx, p);
             orphans += r.rows;
             if (!r.finished) {  // stopped inside this range: resume at its start

@@ -106,8 +106,9 @@ struct Run {
 
     void add_quota(int64_t n) {
         if (!n) return;
-        Statement q(ctx.db, "INSERT INTO send_quota(window_start, sent) VALUES(?1, max(?2, 0)) "
-                            "ON CONFLICT(window_start) DO UPDATE SET sent = max(sent + ?2, 0)");
+        Statement q(ctx.db, "INSERT INTO send_quota(window_start, sent) VALUES(?1, CASE WHEN ?2 > 0 THEN ?2 ELSE 0 END) "
+                            "ON CONFLICT(window_start) DO UPDATE SET sent = CASE WHEN send_quota.sent + ?2 > 0 "
+                            "THEN send_quota.sent + ?2 ELSE 0 END");
         q.bind(1, window());
         q.bind(2, n);
         q.exec();

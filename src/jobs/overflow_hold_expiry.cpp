@@ -59,7 +59,7 @@ Notice warning_for(const Held& h, int64_t not_before, int64_t warn_before) {
 // rows in the same transaction.
 void queue_warnings(JobContext& ctx, const std::vector<int64_t>& ids, int64_t older_than, int64_t warn_before) {
     Statement q(ctx.db,
-                "SELECT o.id, o.user_id, o.held_at, u.email, ifnull(o.subject, ''), o.mail_from, ifnull(o.reason, ''), "
+                "SELECT o.id, o.user_id, o.held_at, u.email, coalesce(o.subject, ''), o.mail_from, coalesce(o.reason, ''), "
                 "u.status FROM overflow_hold o JOIN users u ON u.id = o.user_id "
                 "WHERE o.id IN (" + rowid_list(ids) + ")");
     const std::string& sender = ctx.cfg("sender_name");

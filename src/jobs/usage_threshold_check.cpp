@@ -6,6 +6,8 @@
 #include <set>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/billing_cycle.h"
 #include "core/user_data.h"
 #include "delivery/notice_time.h"
@@ -76,9 +78,9 @@ public:
     Checker(JobContext& ctx, Settings s, int64_t rolled_before)
         : ctx_(ctx), s_(std::move(s)), rolled_before_(rolled_before),
           usage_(ctx.db,
-                 "SELECT (SELECT ifnull(sum(bytes_used), 0) FROM bandwidth_rollups WHERE user_id = ?1 AND period = 'day' "
-                 "AND period_start >= ?2 AND period_start < ?3) + (SELECT ifnull(sum(bytes), 0) FROM bandwidth_usage "
-                 "WHERE user_id = ?1 AND recorded_at >= max(?2, ?3) AND recorded_at <= ?4)"),
+                 "SELECT (SELECT coalesce(sum(bytes_used), 0) FROM bandwidth_rollups WHERE user_id = ?1 AND period = 'day' "
+                 "AND period_start >= ?2 AND period_start < ?3) + (SELECT coalesce(sum(bytes), 0) FROM bandwidth_usage "
+                 "WHERE user_id = ?1 AND recorded_at >= CASE WHEN ?2 > ?3 THEN ?2 ELSE ?3 END AND recorded_at <= ?4)"),
           known_(ctx.db, "SELECT kind, threshold FROM usage_threshold_events WHERE user_id = ?1 AND cycle_start = ?2 AND quota_bytes = ?3") {}
 
     // The user's new crossings, or nullopt-like (no crossed and no pace) when nothing is new.
@@ -191,8 +193,16 @@ Settings settings(JobContext& ctx) {
 Outcome usage_threshold_check(JobContext& ctx) {
     // Days before this are in the daily rollups (bandwidth-rollup's last complete pass); later
     // usage comes from raw rows. Never later than today: today is always read raw.
-    const int64_t complete = ctx.db.scalar(
-        "SELECT ifnull(json_extract(cursor, '$.complete_before'), 0) FROM job_state WHERE job = 'bandwidth-rollup'");
+    int64_t complete = 0;
+    {
+        // Read as text and parsed here: JSON functions differ between the backends.
+        Statement q = ctx.db.query("SELECT cursor FROM job_state WHERE job = 'bandwidth-rollup'");
+        if (q.step()) {
+            const nlohmann::json c = nlohmann::json::parse(q.column(0).as_text(), nullptr, false);
+            if (c.is_object() && c.contains("complete_before") && c["complete_before"].is_number_integer())
+                complete = c["complete_before"].get<int64_t>();
+        }
+    }
     Checker checker(ctx, settings(ctx), std::min(complete, utc_day_start(ctx.now)));
     // Users per batch adapt to ~12 ms of lock for the events and notices of the batch's crossings,
     // written as the purge engine's batches (batch_sizer.h, purge_connection.h): a fixed 1000 held

@@ -19,6 +19,10 @@ int64_t file_bytes(const std::string& path) {
 
 Outcome vacuum(JobContext& ctx) {
     Db& db = ctx.db;
+    if (!db.is_file()) {
+        ctx.note = "the database is a PostgreSQL server: autovacuum returns its space (README \"Beyond one host\")";
+        return Outcome::done;
+    }
     const int64_t page_size = db.page_size();
     const int64_t free_before = db.free_pages();
     const int64_t mode = static_cast<int64_t>(db.auto_vacuum());  // 0 none, 1 full, 2 incremental

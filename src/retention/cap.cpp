@@ -20,7 +20,8 @@ namespace {
 struct CapSql {
     std::string owners, boundary, eligible, candidates, count;
 
-    explicit CapSql(const Policy& p) {
+    CapSql(Db& db, const Policy& p) {
+        const std::string rowid = row_key_of(db, p);
         const std::string t = quote_ident(p.table), time = quote_ident(p.time_column),
                           owner = quote_ident(p.cap->owner_column), live = live_condition(p),
                           may_go = filter_condition(p);
@@ -28,15 +29,15 @@ struct CapSql {
         owners = "SELECT " + owner + " FROM " + t + " WHERE " + live + " AND " + owner + " > ?2 GROUP BY " + owner +
                  " HAVING count(*) > ?1 ORDER BY " + owner;
         // ?1 owner, ?2 keep_newest - 1: the oldest row of the owner's newest N
-        boundary = "SELECT " + time + ", rowid FROM " + t + " WHERE " + owner + " = ?1 AND " + live + " ORDER BY " +
-                   time + " DESC, rowid DESC LIMIT 1 OFFSET ?2";
+        boundary = "SELECT " + time + ", " + rowid + " FROM " + t + " WHERE " + owner + " = ?1 AND " + live + " ORDER BY " +
+                   time + " DESC, " + rowid + " DESC LIMIT 1 OFFSET ?2";
         // ?1 owner, (?2, ?3) the boundary row: only rows older than it may go
         eligible = owner + " = ?1 AND " + live + " AND " + may_go + " AND " + time + " <= ?2 AND (" + time +
-                               " < ?2 OR rowid < ?3)";
+                               " < ?2 OR " + rowid + " < ?3)";
         count = "SELECT count(*) FROM " + t + " WHERE " + eligible;
         // (?4, ?5) the previous batch's last row; the plain range terms let the index seek
-        candidates = "SELECT rowid, " + time + " FROM " + t + " WHERE " + eligible + " AND " + time + " >= ?4 AND (" +
-                     time + " > ?4 OR rowid > ?5) ORDER BY " + time + ", rowid LIMIT ?6";
+        candidates = "SELECT " + rowid + ", " + time + " FROM " + t + " WHERE " + eligible + " AND " + time + " >= ?4 AND (" +
+                     time + " > ?4 OR " + rowid + " > ?5) ORDER BY " + time + ", " + rowid + " LIMIT ?6";
     }
 };
 
@@ -83,7 +84,7 @@ void set_resume_owner_in_txn(JobContext& ctx, const Policy& p, std::optional<int
 }  // namespace
 
 int64_t count_capped(Db& db, const Policy& p, std::optional<int64_t> resume) {
-    CapSql sql(p);
+    CapSql sql(db, p);
     int64_t total = 0;
     for (int64_t owner : owners_to_cap(db, sql, p, resume)) {
         auto b = boundary_of(db, sql, p, owner);
@@ -101,7 +102,7 @@ int64_t count_capped(Db& db, const Policy& p, std::optional<int64_t> resume) {
 PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
     PurgeResult result;
     const std::string counter = p.name.empty() ? p.table : p.name;
-    const CapSql sql(p);
+    const CapSql sql(ctx.db, p);
     const auto resume = resume_owner(ctx, p);
     if (ctx.dry_run) {
         result.rows = count_capped(ctx.db, p, resume);
@@ -151,12 +152,13 @@ PurgeResult purge_capped(JobContext& ctx, const Policy& p) {
             try {
                 connection.write(ctx.db, [&] {
                     // The boundary again, under the lock: rows may have arrived or gone since the read.
-                    // The re-check goes by rowid (coalesce() hides the rest from the planner, engine.cpp).
+                    // The re-check goes by row key (opaque() hides the rest from the planner, engine.cpp).
                     auto locked = boundary_of(ctx.db, sql, p, owner);
                     if (locked) {
-                        Statement recheck(ctx.db, "SELECT rowid FROM " + quote_ident(p.table) + " WHERE " +
-                                                      rowid_target(candidates) + " AND coalesce((" +
-                                                      sql.eligible + "), 0) ORDER BY rowid");
+                        const std::string& key = row_key_of(ctx.db, p);
+                        Statement recheck(ctx.db, "SELECT " + key + " FROM " + quote_ident(p.table) + " WHERE " +
+                                                      rowid_target(candidates, key) + " AND " +
+                                                      opaque(sql.eligible) + " ORDER BY " + key);
                         recheck.bind(1, owner);
                         recheck.bind(2, locked->time);
                         recheck.bind(3, locked->rowid);

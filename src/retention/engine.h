@@ -63,6 +63,7 @@ struct Policy {
     std::string soft_delete_column = "deleted_at";
     std::string update_set;   // update: "active = 0, deactivated_at = 123" (from code only)
     std::vector<Dependent> dependents;  // deleted with their parents (Action::remove only)
+    mutable std::string row_key;        // filled by the engine (retention_detail::row_key_of)
     // Runs inside the batch transaction before the rows go, with their rowids (ascending).
     // Used to fold rows into aggregates, archive them, or queue notices. Throw to abort the batch.
     std::function<void(JobContext&, const std::vector<int64_t>&)> before_delete;
@@ -100,8 +101,13 @@ inline Outcome outcome_of(bool all_finished) { return all_finished ? Outcome::do
 
 // --- inside the engine (engine.cpp, cap.cpp) ---
 namespace retention_detail {
-std::string live_condition(const Policy& p);            // "1" or "<soft_delete_column> IS NULL"
-std::string filter_condition(const Policy& p);          // "1" or "(<filter>)"
+std::string live_condition(const Policy& p);            // "1 = 1" or "<soft_delete_column> IS NULL"
+std::string filter_condition(const Policy& p);          // "1 = 1" or "(<filter>)"
+// A condition hidden from the query planner (so it cannot pick an index for it), on both backends.
+std::string opaque(const std::string& condition);
+// The table's row key as SQL: "rowid" on SQLite, the integer primary key on PostgreSQL
+// (Db::row_key); looked up once per policy. Throws for a table without a single-column key.
+const std::string& row_key_of(Db& db, const Policy& p);
 // The batch transaction's second half: hook, dependents, action. Returns rows changed; the
 // dependents' rows go to `dependents`, which the caller adds to ctx.counts (add_dependents) only
 // once the batch committed: a batch that rolled back (I/O error, full disk, time bound) must not

@@ -9,8 +9,10 @@ unset MAILJOBS_CONFIG
 for v in $(env | grep -o '^MAILJOBS_[A-Z_]*' | grep -v '^MAILJOBS_BIN$' || true); do unset "$v"; done
 cd "$WORK"
 mkdir -p var
+_drop_pg_db() { :; }  # the PostgreSQL backend's own database, below
 _cleanup() {
   local rc=$?
+  _drop_pg_db
   # stop anything the test started in the background
   jobs -p | xargs -r kill 2>/dev/null || true
   [ -n "${KEEP_WORK:-}" ] || [ $rc -ne 0 ] || rm -rf "$WORK"
@@ -18,14 +20,34 @@ _cleanup() {
 }
 trap _cleanup EXIT
 
-cat > jobs.ini <<'INI'
+# The backend switch (README "Tests"): MJ_TEST_BACKEND=postgresql runs the same test against a
+# fresh database of the PostgreSQL server that `tests/cli/run-all.sh` started (its MJ_TEST_PG_*
+# variables); sql() then speaks to it through psql, whose -At output has sqlite3's shape (| between
+# columns, NULL as empty). Unset: SQLite, var/mailjobs.db.
+if [ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ]; then
+  : "${MJ_TEST_PG_PORT:?run through tests/cli/run-all.sh, which starts PostgreSQL}"
+  PG_DB="t_$(printf '%s' "$TEST_NAME" | tr -c 'a-zA-Z0-9\n' '_' | cut -c1-40)_$$"
+  pg_admin() { psql -X -q -h "$MJ_TEST_PG_SOCKET" -p "$MJ_TEST_PG_PORT" -U "$MJ_TEST_PG_SUPERUSER" -d postgres "$@"; }
+  pg_admin -c "CREATE DATABASE \"$PG_DB\" OWNER \"$MJ_TEST_PG_USER\"" >/dev/null
+  DATABASE="postgresql://$MJ_TEST_PG_USER@127.0.0.1:$MJ_TEST_PG_PORT/$PG_DB?passfile=$MJ_TEST_PG_PASSFILE"
+  _drop_pg_db() { pg_admin -c "DROP DATABASE IF EXISTS \"$PG_DB\" WITH (FORCE)" >/dev/null 2>&1 || true; }
+  # psql prints a boolean as t/f where sqlite3 prints 1/0: a whole field t or f becomes 1 or 0.
+  sql() {
+    PGPASSFILE=$MJ_TEST_PG_PASSFILE psql -X -q -At -v ON_ERROR_STOP=1 "${DATABASE%%\?*}" -c "$*" |
+      awk 'BEGIN { FS = OFS = "|" } { for (i = 1; i <= NF; i++) { if ($i == "t") $i = 1; else if ($i == "f") $i = 0 } print }'
+  }
+else
+  DATABASE=var/mailjobs.db
+  sql() { sqlite3 -batch -noheader var/mailjobs.db "$@"; }
+fi
+
+cat > jobs.ini <<INI
 [general]
-database = var/mailjobs.db
+database = $DATABASE
 log_file = var/mailjobs.log
 INI
 
 mj() { "$MJ" "$@"; }
-sql() { sqlite3 -batch -noheader var/mailjobs.db "$@"; }
 fail() { echo "FAIL [$TEST_NAME]: $*" >&2; exit 1; }
 assert_eq() { [ "$1" == "$2" ] || fail "${3:-value}: expected '$2', got '$1'"; }
 assert_le() { [ "$1" -le "$2" ] || fail "${3:-value}: expected <= $2, got $1"; }
