@@ -35,6 +35,7 @@ const Command* commands() {
         {"vacuum", "return free pages to the disk now, in short steps: vacuum [--max-runtime D] [--dry-run]", cmd_vacuum},
         {"backup", "write a verified, compressed copy of the database now: backup [--max-runtime D] [--dry-run]", cmd_backup},
         {"restore", "put a backup back (application stopped): restore FILE", cmd_restore},
+        {"copy-to", "copy the SQLite database into an empty PostgreSQL one, resumable and verified: copy-to URL [--batch N]", cmd_copy_to},
         {"unlock", "remove a job's lease: unlock JOB [--force]", cmd_unlock},
         {"doctor", "check the installation and say how to fix each problem: doctor [--deep] [--json]", cmd_doctor},
         {nullptr, nullptr, nullptr}};

@@ -26,6 +26,7 @@ int cmd_backup(int argc, char** argv);
 int cmd_restore(int argc, char** argv);
 int cmd_cleanup(int argc, char** argv);
 int cmd_doctor(int argc, char** argv);  // issue 16
+int cmd_copy_to(int argc, char** argv);  // issue 19
 
 void install_signal_handlers();
 

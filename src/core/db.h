@@ -197,6 +197,15 @@ public:
     // (none when there is no such index), and whether a column is declared NOT NULL.
     virtual std::vector<std::string> index_leading_with(const std::string& table, const std::string& column) = 0;
     virtual bool column_not_null(const std::string& table, const std::string& column) = 0;
+    // For `mailjobs copy-to` (core/copy_database.h): the tables in the order they were made (a
+    // parent before the tables that refer to it), a table's columns that refer to its own rows
+    // (notification_outbox.digest_id), and the id high-water mark: the highest id ever handed out
+    // (SQLite's sqlite_sequence for AUTOINCREMENT, else max(id); PostgreSQL's identity sequence),
+    // which raise_id_high_water() moves up so no id is handed out twice after a copy.
+    virtual std::vector<std::string> table_names() = 0;
+    virtual std::vector<std::string> self_referencing_columns(const std::string& table) = 0;
+    virtual int64_t id_high_water(const std::string& table) = 0;
+    virtual void raise_id_high_water(const std::string& table, int64_t id) = 0;
     // Whether index `name` exists as `create_sql` made it (core/index_steps.h: a rebuild is done).
     virtual bool has_index_as(const std::string& name, const std::string& create_sql) = 0;
 

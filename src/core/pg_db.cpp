@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 
 #include "core/pg_schema.h"
@@ -170,6 +171,9 @@ private:
         std::vector<const char*> ptrs(n);
         std::vector<int> lengths(n), formats(n);
         for (size_t i = 0; i < n; ++i) {
+            // A text parameter travels NUL-terminated: a NUL inside would cut it short, silently.
+            if (!null_[i] && types_[i] != kBytea && values_[i].find('\0') != std::string::npos)
+                throw DbError(DbFailure::other, 0, "a text value holds a NUL byte, which PostgreSQL cannot store");
             ptrs[i] = null_[i] ? nullptr : values_[i].c_str();
             lengths[i] = static_cast<int>(values_[i].size());
             formats[i] = types_[i] == kBytea ? 1 : 0;
@@ -244,6 +248,9 @@ DbError pg_error(PGconn* conn, const PGresult* result) {
 }
 
 PgDb::PgDb(const std::string& url, PGconn* conn, int64_t lock_timeout_ms) : Db(url), conn_(conn) {
+    // The server's notices ("relation already exists, skipping") are not for the operator's
+    // terminal or cron mail; libpq would print them on stderr.
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
     // UTC and UTF-8 whatever the server's defaults; lock_timeout is busy_timeout's promise.
     try {
         run("SET TIME ZONE 'UTC'");
@@ -404,6 +411,44 @@ bool PgDb::has_index_leading_with(const std::string& table, const std::string& c
 // the server rewrites an index's text (pg_get_indexdef), so "as made" is: it exists and is partial.
 bool PgDb::has_index_as(const std::string& name, const std::string&) {
     return scalar("SELECT count(*) FROM pg_index WHERE indexrelid = to_regclass(?1) AND indpred IS NOT NULL", name) != 0;
+}
+
+std::vector<std::string> PgDb::table_names() {
+    std::vector<std::string> out;
+    Statement q(*this, "SELECT c.relname FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace "
+                       "AND c.relkind = 'r' ORDER BY c.oid");
+    while (q.step()) out.push_back(q.column(0).as_text());
+    return out;
+}
+
+std::vector<std::string> PgDb::self_referencing_columns(const std::string& table) {
+    std::vector<std::string> out;
+    Statement q(*this, "SELECT a.attname FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid "
+                       "AND a.attnum = ANY(c.conkey) WHERE c.contype = 'f' AND c.conrelid = to_regclass(?1) "
+                       "AND c.confrelid = c.conrelid ORDER BY a.attnum");
+    q.bind(1, table);
+    while (q.step()) out.push_back(q.column(0).as_text());
+    return out;
+}
+
+int64_t PgDb::id_high_water(const std::string& table) {
+    if (scalar("SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass(?1) AND attname = 'id' AND NOT attisdropped", table) == 0)
+        return 0;
+    const int64_t top = scalar("SELECT coalesce(max(id), 0) FROM \"" + table + "\"");
+    Statement q(*this, "SELECT pg_get_serial_sequence(?1, 'id')");
+    q.bind(1, table);
+    if (!q.step() || q.column(0).is_null()) return top;
+    const std::string seq = q.column(0).as_text();
+    q.reset();
+    return std::max(top, scalar("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM " + seq));
+}
+
+void PgDb::raise_id_high_water(const std::string& table, int64_t id) {
+    if (id <= 0) return;
+    Statement q(*this, "SELECT setval(s::regclass, ?2) FROM (SELECT pg_get_serial_sequence(?1, 'id') AS s) AS q WHERE s IS NOT NULL");
+    q.bind(1, table);
+    q.bind(2, id);
+    while (q.step()) {}
 }
 
 const std::vector<Migration>& PgDb::schema_migrations() { return pg_migrations(); }

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "core/migrations.h"
@@ -173,6 +174,39 @@ bool SqliteDb::has_index_as(const std::string& name, const std::string& create_s
     Statement q(*this, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1");
     q.bind(1, name);
     return q.step() && !q.column(0).is_null() && q.column(0).as_text() == create_sql;
+}
+
+std::vector<std::string> SqliteDb::table_names() {
+    std::vector<std::string> out;
+    Statement q(*this, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid");
+    while (q.step()) out.push_back(q.column(0).as_text());
+    return out;
+}
+
+std::vector<std::string> SqliteDb::self_referencing_columns(const std::string& table) {
+    std::vector<std::string> out;
+    Statement q(*this, "SELECT \"from\" FROM pragma_foreign_key_list(?1) WHERE \"table\" = ?1 COLLATE NOCASE");
+    q.bind(1, table);
+    while (q.step()) out.push_back(q.column(0).as_text());
+    return out;
+}
+
+int64_t SqliteDb::id_high_water(const std::string& table) {
+    const auto columns = column_names(table);
+    const bool has_id = std::find(columns.begin(), columns.end(), "id") != columns.end();
+    int64_t top = has_id ? scalar("SELECT coalesce(max(id), 0) FROM \"" + table + "\"") : 0;
+    if (scalar("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'") != 0)
+        top = std::max(top, scalar("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = ?1", table));
+    return top;
+}
+
+void SqliteDb::raise_id_high_water(const std::string& table, int64_t id) {
+    // Only AUTOINCREMENT tables remember more than max(id); the others follow their rows.
+    if (scalar("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'") == 0) return;
+    Statement q(*this, "UPDATE sqlite_sequence SET seq = ?2 WHERE name = ?1 AND seq < ?2");
+    q.bind(1, table);
+    q.bind(2, id);
+    q.exec();
 }
 
 const std::vector<Migration>& SqliteDb::schema_migrations() { return migrations(); }

@@ -54,7 +54,8 @@ std::string migrate_database(Db& db, const Config& config) {
     const int version = db.schema_version();
     std::string path;
     // A new file (version 0) holds nothing to keep; a current one has nothing to apply.
-    if (version > 0 && version < Db::latest_version() && config.boolean("backup", "before_migrate")) {
+    // A database server (PostgreSQL) is backed up with its own tools (README "Beyond one host").
+    if (db.is_file() && version > 0 && version < Db::latest_version() && config.boolean("backup", "before_migrate")) {
         try {
             BackupSteps steps;
             steps.compress_level = static_cast<int>(config.integer("backup", "compress_level"));

@@ -33,7 +33,7 @@ if [ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ]; then
   _drop_pg_db() { pg_admin -c "DROP DATABASE IF EXISTS \"$PG_DB\" WITH (FORCE)" >/dev/null 2>&1 || true; }
   # psql prints a boolean as t/f where sqlite3 prints 1/0: a whole field t or f becomes 1 or 0.
   sql() {
-    PGPASSFILE=$MJ_TEST_PG_PASSFILE psql -X -q -At -v ON_ERROR_STOP=1 "${DATABASE%%\?*}" -c "$*" |
+    PGOPTIONS="-c search_path=public,sqlite_compat,pg_catalog" PGPASSFILE=$MJ_TEST_PG_PASSFILE psql -X -q -At -v ON_ERROR_STOP=1 "${DATABASE%%\?*}" -c "$*" |
       awk 'BEGIN { FS = OFS = "|" } { for (i = 1; i <= NF; i++) { if ($i == "t") $i = 1; else if ($i == "f") $i = 0 } print }'
   }
 else

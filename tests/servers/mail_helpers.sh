@@ -40,24 +40,25 @@ INI
 # add_failed N [FIRST_FAILED_AT] [RCPT_PREFIX]: N pending failed_emails of user 1, due 1h after
 # FIRST_FAILED_AT (default NOW - 1h, i.e. due now), recipients dest1@example.org ..., each with
 # a distinct Message-ID and Subject "forward N".
+NL=$'\n'  # a newline inside an SQL literal: sqlite3 and psql both keep it (SQLite's char(10) is PostgreSQL's chr(10))
 add_failed() {
   local n=$1 ff=${2:-$((NOW - 3600))} prefix=${3:-dest}
-  sql "INSERT OR IGNORE INTO users(id, email, created_at) VALUES(1, 'owner@example.com', $NOW - 86400);
-       INSERT OR IGNORE INTO aliases(id, user_id, address, created_at) VALUES(1, 1, 'shop@alias.example.net', $NOW - 86400);
+  sql "INSERT INTO users(id, email, created_at) VALUES(1, 'owner@example.com', $NOW - 86400) ON CONFLICT DO NOTHING;
+       INSERT INTO aliases(id, user_id, address, created_at) VALUES(1, 1, 'shop@alias.example.net', $NOW - 86400) ON CONFLICT DO NOTHING;
        WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < $n)
        INSERT INTO failed_emails(user_id, alias_id, message_id, mail_from, rcpt_to, raw_message, size_bytes,
                                  first_failed_at, attempts, next_attempt_at, last_error, status)
        SELECT 1, 1, '<m' || i || '@sender.example.com>', 'sender@sender.example.com', '$prefix' || i || '@example.org',
-              CAST('From: Sender <sender@sender.example.com>' || char(10) || 'To: shop@alias.example.net' || char(10) ||
-                   'Subject: forward ' || i || char(10) || 'Message-ID: <m' || i || '@sender.example.com>' || char(10) ||
-                   char(10) || 'Body of message ' || i || char(10) AS BLOB),
+              CAST('From: Sender <sender@sender.example.com>' || '$NL' || 'To: shop@alias.example.net' || '$NL' ||
+                   'Subject: forward ' || i || '$NL' || 'Message-ID: <m' || i || '@sender.example.com>' || '$NL' ||
+                   '$NL' || 'Body of message ' || i || '$NL' AS BLOB),
               120, $ff, 0, $ff + 3600, 'original failure', 'pending' FROM c;"
 }
 
 # add_notices N [USER_ID] [KIND]: N queued outbox notices to user USER_ID (default 1), due now.
 add_notices() {
   local n=$1 uid=${2:-1} kind=${3:-test_notice}
-  sql "INSERT OR IGNORE INTO users(id, email, created_at) VALUES($uid, 'user$uid@example.com', $NOW - 86400);
+  sql "INSERT INTO users(id, email, created_at) VALUES($uid, 'user$uid@example.com', $NOW - 86400) ON CONFLICT DO NOTHING;
        WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < $n)
        INSERT INTO notification_outbox(user_id, to_address, persona, kind, subject, body, dedupe_key, status, next_attempt_at, created_at)
        SELECT $uid, 'user$uid@example.com', 'porter', '$kind', 'Notice ' || i || ' for user $uid', 'Body of notice ' || i,

@@ -1,6 +1,11 @@
--- SQLite's functions the whole-binary tests' own SQL uses (their seeding and their checks), made
--- in template1 of the test server so every test database has them. Test-only: mailjobs itself
--- never relies on these (its SQL is written for both backends).
+-- SQLite's functions that the whole-binary tests' own SQL uses (seeding rows and checking them),
+-- made once in template1 of the test server so every test database has them. They live in
+-- schema sqlite_compat, which only the tests' sql() puts on its search_path (before pg_catalog,
+-- so random() is SQLite's): mailjobs' own connections never see them, so a test cannot pass
+-- because mailjobs used a function PostgreSQL lacks. Test-only.
+CREATE SCHEMA sqlite_compat;
+GRANT USAGE ON SCHEMA sqlite_compat TO PUBLIC;
+SET search_path = sqlite_compat, pg_catalog;
 CREATE FUNCTION group_concat_step(acc text, v anyelement, sep text) RETURNS text LANGUAGE sql IMMUTABLE AS
   $$ SELECT CASE WHEN v IS NULL THEN acc WHEN acc IS NULL THEN v::text ELSE acc || sep || v::text END $$;
 CREATE FUNCTION group_concat_step(acc text, v anyelement) RETURNS text LANGUAGE sql IMMUTABLE AS
@@ -12,3 +17,29 @@ CREATE FUNCTION typeof(v anyelement) RETURNS text LANGUAGE sql IMMUTABLE AS
   $$ SELECT CASE WHEN v IS NULL THEN 'null' WHEN pg_typeof(v) IN ('bigint'::regtype, 'integer'::regtype, 'smallint'::regtype) THEN 'integer'
                  WHEN pg_typeof(v) IN ('double precision'::regtype, 'real'::regtype, 'numeric'::regtype) THEN 'real'
                  WHEN pg_typeof(v) = 'bytea'::regtype THEN 'blob' ELSE 'text' END $$;
+-- SQLite's random() is a signed 64-bit integer
+CREATE FUNCTION random() RETURNS bigint LANGUAGE sql VOLATILE AS
+  $$ SELECT (pg_catalog.random() * 18446744073709551615.0 - 9223372036854775808.0)::numeric::bigint $$;
+CREATE FUNCTION randomblob(n integer) RETURNS bytea LANGUAGE sql VOLATILE AS
+  $$ SELECT substring(decode(string_agg(md5(pg_catalog.random()::text), ''), 'hex') FROM 1 FOR n)
+     FROM generate_series(0, n / 16) $$;
+CREATE FUNCTION hex(b bytea) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT upper(encode(b, 'hex')) $$;
+CREATE FUNCTION hex(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT upper(encode(convert_to(t, 'UTF8'), 'hex')) $$;
+CREATE DOMAIN blob AS bytea;
+CREATE FUNCTION json_extract(j text, path text) RETURNS text LANGUAGE sql IMMUTABLE AS
+  $$ SELECT (j::jsonb) #>> string_to_array(substring(path FROM 3), '.') $$;
+CREATE FUNCTION strftime(f text, v text) RETURNS bigint LANGUAGE sql STABLE AS
+  $$ SELECT CASE WHEN f = '%s' AND v = 'now' THEN extract(epoch FROM now())::bigint END $$;
+-- printf with one or two values, each as %s (enough for the tests' padding and labels)
+CREATE FUNCTION printf(f text, a anyelement) RETURNS text LANGUAGE sql IMMUTABLE AS
+  $$ SELECT format(regexp_replace(f, '%[0-9.]*[a-z]', '%s', 'g'), a) $$;
+CREATE FUNCTION printf(f text, a anyelement, b anycompatible) RETURNS text LANGUAGE sql IMMUTABLE AS
+  $$ SELECT format(regexp_replace(f, '%[0-9.]*[a-z]', '%s', 'g'), a, b) $$;
+CREATE FUNCTION changes() RETURNS bigint LANGUAGE sql AS $$ SELECT 0::bigint $$;
+-- x'00ff' is a bit string in PostgreSQL: let it go into a bytea column as SQLite's blob literal
+CREATE FUNCTION bits_to_bytea(b bit varying) RETURNS bytea LANGUAGE sql IMMUTABLE AS
+  $$ SELECT coalesce(decode(string_agg(lpad(to_hex(substring(b FROM i FOR 8)::bit(8)::integer), 2, '0'), '' ORDER BY i), 'hex'), '')
+     FROM generate_series(1, length(b), 8) AS i $$;
+CREATE CAST (bit varying AS bytea) WITH FUNCTION bits_to_bytea(bit varying) AS ASSIGNMENT;
+CREATE FUNCTION bits_to_bytea(b bit) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$ SELECT sqlite_compat.bits_to_bytea(b::bit varying) $$;
+CREATE CAST (bit AS bytea) WITH FUNCTION bits_to_bytea(bit) AS ASSIGNMENT;
