@@ -10,13 +10,16 @@ CXX ?= g++
 CXXFLAGS ?= -O2 -g
 CURL_DIR := out/third_party
 CURL_LIB := $(CURL_DIR)/lib/libcurl.a
+# libpq for the PostgreSQL backend, built from Debian's postgresql-15 source (third_party/build-libpq.sh)
+PQ_LIB := $(CURL_DIR)/lib/libpq.a
+PQ_LIBS := $(PQ_LIB) $(CURL_DIR)/lib/libpgcommon.a $(CURL_DIR)/lib/libpgport.a
 override CXXFLAGS += -std=c++17 -Wall -Wextra -Wno-unused-parameter -MMD -MP -Isrc -I$(CURL_DIR)/include \
 	-I$(OUT)/gen -DCURL_STATICLIB
 LDFLAGS ?=
 # `make asan` clears STATIC: sanitizer runtimes do not link statically.
 STATIC ?= -static
 override LDFLAGS += $(STATIC)
-LIBS := $(CURL_LIB) -lSQLiteCpp -lsqlite3 -linih -lminizip -lssl -lcrypto -lcares -lz -lpthread -ldl
+LIBS := $(CURL_LIB) $(PQ_LIBS) -lSQLiteCpp -lsqlite3 -linih -lminizip -lssl -lcrypto -lcares -lz -lpthread -ldl
 
 SRCS := $(wildcard src/*/*.cpp)
 OBJS := $(SRCS:%.cpp=$(OUT)/%.o)
@@ -43,7 +46,11 @@ $(DEPS_STAMP): third_party/debian-deps.sh
 $(CURL_LIB): third_party/build-curl.sh | $(DEPS_STAMP)
 	third_party/build-curl.sh $(CURL_DIR)
 
-$(OUT)/%.o: %.cpp | $(DEPS_STAMP) $(CURL_LIB)
+# After curl's: build-curl.sh sets up the deb-src entry both downloads use.
+$(PQ_LIB): third_party/build-libpq.sh | $(DEPS_STAMP) $(CURL_LIB)
+	third_party/build-libpq.sh $(CURL_DIR)
+
+$(OUT)/%.o: %.cpp | $(DEPS_STAMP) $(CURL_LIB) $(PQ_LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -c $< -o $@
 
@@ -57,11 +64,11 @@ $(VERSION_H): FORCE
 $(OUT)/src/main.o $(OUT)/src/delivery/http.o: $(VERSION_H)
 FORCE:
 
-$(BIN): $(OBJS) $(MAIN_OBJ) $(CURL_LIB)
+$(BIN): $(OBJS) $(MAIN_OBJ) $(CURL_LIB) $(PQ_LIB)
 	$(CXX) $(LDFLAGS) -o $@.tmp $(OBJS) $(MAIN_OBJ) $(LIBS)
 	mv $@.tmp $@
 
-$(OUT)/unit_tests: $(OBJS) $(UNIT_OBJS) $(CURL_LIB)
+$(OUT)/unit_tests: $(OBJS) $(UNIT_OBJS) $(CURL_LIB) $(PQ_LIB)
 	$(CXX) $(LDFLAGS) -o $@.tmp $(UNIT_OBJS) $(OBJS) $(LIBS)
 	mv $@.tmp $@
 
@@ -77,7 +84,7 @@ test: $(BIN) $(OUT)/unit_tests $(FAULT_BIN)
 # (tests/faults/fault_vfs.cpp, MAILJOBS_FAULT=write:N|sync:N|truncate:N|full:N) in a binary of its
 # own; the release binary never contains it. `make test` sweeps a fixed sample of failure points,
 # `make test-faults FAULT_ALL=1` (part of `make torture`) every one.
-$(FAULT_BIN): $(OBJS) $(MAIN_OBJ) $(FAULT_OBJ) $(CURL_LIB)
+$(FAULT_BIN): $(OBJS) $(MAIN_OBJ) $(FAULT_OBJ) $(CURL_LIB) $(PQ_LIB)
 	$(CXX) $(LDFLAGS) -o $@.tmp $(FAULT_OBJ) $(OBJS) $(MAIN_OBJ) $(LIBS)
 	mv $@.tmp $@
 test-faults: $(FAULT_BIN)
@@ -122,7 +129,7 @@ $(OUT)/libmailjobs.a: $(FUZZ_LIB_OBJS)
 # Targets of one or two sources link just those objects (a quick build); the others link the
 # archive, from which the linker takes only what they reach. tzif.cpp compiles schedule.cpp itself
 # (its TZif reader is file-local), so it is linked without schedule.o.
-$(OUT)/bin/%: $(OUT)/tests/fuzz/%.o | $(CURL_LIB)
+$(OUT)/bin/%: $(OUT)/tests/fuzz/%.o | $(CURL_LIB) $(PQ_LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) -fsanitize=fuzzer,address,undefined -o $@.tmp $(filter %.o,$^) $(filter %.a,$^) $(LIBS)
 	mv $@.tmp $@
