@@ -169,6 +169,10 @@ unit-test: $(OUT)/unit_tests
 cli-test: $(BIN)
 	tests/cli/run-all.sh $(abspath $(BIN)) $(T)
 
+# Every whole-binary test on PostgreSQL (tests/servers/postgres.sh starts one); T= filters as above.
+test-postgresql: $(BIN)
+	MJ_TEST_BACKEND=postgresql tests/cli/run-all.sh $(abspath $(BIN)) $(T)
+
 demo: $(BIN)
 	share/demo/demo.sh $(abspath $(BIN))
 

@@ -8,6 +8,7 @@ packages=(
   libssl-dev libc-ares-dev zlib1g-dev libminizip-dev dpkg-dev
   sqlite3 python3 python3-aiosmtpd lighttpd lighttpd-mod-webdav dnsmasq-base curl ca-certificates tzdata openssl time
   clang libclang-rt-14-dev  # make fuzz: libFuzzer and its sanitizer runtimes come with clang
+  postgresql-15  # tests on the PostgreSQL backend (tests/servers/postgres.sh); mailjobs links its own libpq
   chromium nodejs  # tests/cli/dashboard-browser.sh: headless chromium driven by puppeteer-core (npm, pinned)
 )
 missing=()

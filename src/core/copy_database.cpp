@@ -10,6 +10,7 @@
 
 #include "core/digest.h"
 #include "core/error.h"
+#include "core/pg_db.h"
 
 namespace mj {
 namespace {
@@ -166,8 +167,8 @@ public:
         r.rows = total;
         Progress p = load_progress(to_, table_);
         r.resumed = p.exists && p.rows > 0;
-        // One INSERT holds at most ~60,000 parameters (PostgreSQL's limit is 65,535).
-        int64_t batch = std::max<int64_t>(1, std::min<int64_t>(options_.batch_rows, 60000 / static_cast<int64_t>(columns_.size())));
+        // One multi-row INSERT a batch, up to the parameters one statement takes (PgDb::kMaxParameters).
+        int64_t batch = std::max<int64_t>(1, std::min<int64_t>(options_.batch_rows, PgDb::kMaxParameters / static_cast<int64_t>(columns_.size())));
         while (p.phase == "rows") {
             stop_check();
             std::vector<std::vector<Value>> rows = read_batch(p.last_key, batch);

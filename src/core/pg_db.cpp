@@ -50,6 +50,9 @@ public:
     PgStatement(PgDb& db, const std::string& sql) : db_(db), name_(db.next_statement_name()) {
         int params = 0;
         const std::string text = pg_placeholders(sql, &params);
+        if (params > PgDb::kMaxParameters)  // see kMaxParameters: the describe below would drop the connection
+            throw DbError(DbFailure::other, 0, "a statement with " + std::to_string(params) + " parameters (PostgreSQL backend: at most " +
+                          std::to_string(PgDb::kMaxParameters) + ")");
         PGconn* conn = db_.handle();
         PGresult* r = PQprepare(conn, name_.c_str(), text.c_str(), params, nullptr);
         if (PQresultStatus(r) != PGRES_COMMAND_OK) {

@@ -56,6 +56,11 @@ public:
 
     // The advisory lock key of every mailjobs write transaction ('mj' 'wr' as bytes).
     static constexpr int64_t kWriteLock = 0x6d6a7772;
+    // The most parameters one statement takes. The protocol allows 65,535, but libpq 15 drops the
+    // connection ("no connection to the server") on a ParameterDescription message longer than
+    // 30,000 bytes (4 a parameter; its VALID_LONG_MESSAGE_TYPE check), the answer to the describe
+    // every statement gets when it is prepared.
+    static constexpr int kMaxParameters = 7000;
 
     bool is_file() const override { return false; }
     int exec(const std::string& sql) override;
