@@ -25,9 +25,11 @@ int cmd_unlock(int argc, char** argv) {
     int removed = 0;
     db->write([&] {
         if (args.count("force")) {
-            Statement q(*db, "DELETE FROM job_locks WHERE job = ?");
-            q.bind(1, job);
-            removed = q.exec();
+            for (const auto& key : Lease::keys_of(*db, job)) {  // the job's slots too ([job.NAME] parallel_runs)
+                Statement q(*db, "DELETE FROM job_locks WHERE job = ?");
+                q.bind(1, key);
+                removed += q.exec();
+            }
             return;
         }
         LeaseHolder live;

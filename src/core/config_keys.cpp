@@ -23,6 +23,7 @@ const std::vector<KeyDef>& config_keys() {
         {"general", "lease_grace", T::duration, "60s", "a job lease expires this long after the budget if its owner stops renewing it", nullptr, 1, 86400},
         {"general", "mode", T::choice, "cron", "cron: `tick` runs due jobs; worker: `tick` does nothing, `mailjobs worker` runs them", "cron|worker"},
         {"general", "cron_interval", T::duration, "5m", "how often your crontab starts `mailjobs tick` (issue 16): `mailjobs doctor` fails when the last tick is older than 3 times this", nullptr, 60, 86400},
+        {"general", "host_id", T::string, "", "this host's name in job leases and history (several `mailjobs worker` hosts on one PostgreSQL database); empty = the node name"},
         {"general", "worker_interval", T::duration, "60s", "how often `mailjobs worker` looks for due jobs", nullptr, 1, 86400},
         {"general", "max_transaction", T::millis, "1s", "hard upper bound of every write transaction (e.g. 200ms, 1s): one that runs longer is stopped and rolled back, its batch made smaller"},
         {"general", "database_mode", T::mode, "0600", "file mode of a database mailjobs creates (and its -wal/-shm), e.g. 0660 when the web server runs as another user in the group; an existing file is never changed"},
@@ -30,6 +31,7 @@ const std::vector<KeyDef>& config_keys() {
         // [job.NAME]: every job
         {"job.*", "enabled", T::boolean, "true", "run this job when it is due"},
         {"job.*", "schedule", T::schedule, "", "when the job is due: 'every 6h', a 5-field cron expression, @hourly, @daily, 'off'"},
+        {"job.*", "parallel_runs", T::integer, "1", "runs of this job that may work at once, each on the queue rows it claimed (forward-retry, notification-delivery, webhook-retry; e.g. `mailjobs worker` on several hosts); other jobs run one at a time", nullptr, 1, 64},
         {"job.*", "batch_size", T::integer, "1000", "rows per batch (one short write transaction per batch)", nullptr, 1, 1000000},
 
         // [job.account-deletion] (BJ-18, issue 14)

@@ -112,9 +112,9 @@ int Db::migrate() {
     return applied;
 }
 
-void Db::begin_write(Checks checks) {
+void Db::begin_write(Checks checks, Lock lock) {
     txn_start_ = std::chrono::steady_clock::now();
-    begin_write_lock();
+    begin_write_lock(lock);
     txn_locked_ = std::chrono::steady_clock::now();
     interrupted_ = false;
     bounded_ = checks != Checks::none && max_transaction_us_ > 0;

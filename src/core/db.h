@@ -91,6 +91,13 @@ public:
     // (migrations).
     enum class Checks { all, bound_only, none };
     enum class Access { read_only, read_write };
+    // What a write transaction locks. database: the one write lock (SQLite's only kind; on
+    // PostgreSQL a transaction-level advisory lock, so mailjobs' writers take turns there as they
+    // do on SQLite, and a job's read-then-write stays as safe). rows: on PostgreSQL only the rows
+    // its statements touch, for the queue claims (claimable() then locks its rows FOR UPDATE SKIP
+    // LOCKED) and the claimed rows' results (WHERE claimed_by = owner), so workers on several hosts
+    // claim and record without waiting on each other. SQLite takes its one lock either way.
+    enum class Lock { database, rows };
     using OpenOptions = DbOpenOptions;
     // The options general.max_transaction and general.database_mode give.
     static OpenOptions options(const Config& config);
@@ -143,6 +150,11 @@ public:
         q.bind_all(values...);
         return q;
     }
+    // Appended to a SELECT of queue rows inside a write(Lock::rows) transaction: " FOR UPDATE SKIP
+    // LOCKED" on PostgreSQL (rows another worker's open claim holds are passed over, not waited
+    // for), "" on SQLite (one writer at a time: nothing to skip).
+    virtual const char* skip_locked_clause() const { return ""; }
+    bool in_write() { return in_transaction(); }  // inside a write() transaction
     // The id of the row the last INSERT of this connection added.
     virtual int64_t last_insert_id() = 0;
 
@@ -150,8 +162,8 @@ public:
     // a transaction that rolled back: the lock was held all the same). Throws TransactionTooLong
     // when the time bound stopped it, even if fn caught the statement's error itself.
     template <class F>
-    void write(F&& fn, Checks checks = Checks::all) {
-        begin_write(checks);
+    void write(F&& fn, Checks checks = Checks::all, Lock lock = Lock::database) {
+        begin_write(checks, lock);
         try {
             if (checks == Checks::all && write_check_) write_check_();
             fn();
@@ -250,7 +262,7 @@ protected:
     friend class Statement;
     // What each backend implements for write() and open().
     virtual std::unique_ptr<StatementBackend> prepare(const std::string& sql) = 0;
-    virtual void begin_write_lock() = 0;  // starts a transaction that holds the write lock
+    virtual void begin_write_lock(Lock lock) = 0;  // starts a transaction that holds the write lock (or, rows: none yet)
     virtual void commit_transaction() = 0;
     virtual void rollback_transaction() = 0;
     virtual bool in_transaction() = 0;
@@ -268,7 +280,7 @@ protected:
     std::chrono::steady_clock::time_point deadline() const { return txn_deadline_; }
 
 private:
-    void begin_write(Checks checks);
+    void begin_write(Checks checks, Lock lock);
     void abort_write();
     void commit_write();
     void end_bound();

@@ -167,6 +167,7 @@ std::vector<RunResult> run_due_jobs(Db& db, const Config& config, Trigger trigge
             // Waiting: this job, the ones after it, and those already waiting for a second turn.
             const int64_t waiting = static_cast<int64_t>(turns.size() - i + cut_short.size());
             RunOptions o = base(turns[i]);
+            o.turn_again = !first_pass;
             o.deadline = !first_pass || waiting == 1 ? deadline : start + (deadline - start) / waiting;
             results.push_back(run_job(db, config, *turns[i].job, o));
             const RunResult& r = results.back();
@@ -181,6 +182,7 @@ std::vector<RunResult> run_due_jobs(Db& db, const Config& config, Trigger trigge
     if (!again.empty() && !g_stop_signal.load() && std::chrono::steady_clock::now() < deadline) pass(again, false);
     follow_up_turns(db, config, due, last_outcome, [&](const Turn& t) {
         RunOptions o = base(t);
+        o.turn_again = true;
         o.deadline = deadline;
         results.push_back(run_job(db, config, *t.job, o));
     }, now, deadline);

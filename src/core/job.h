@@ -139,6 +139,9 @@ struct JobDef {
     JobFn fn;
     const char* group = "cleanup";  // cleanup | delivery | account | housekeeping (`cleanup` API covers "cleanup")
     FollowUpProbe follow_up = nullptr;  // nullptr: no follow-up turn
+    // Its runs work only on queue rows each claimed first (delivery/claim.h), so several may run at
+    // once ([job.NAME] parallel_runs, core/lease.h slots); a job without it runs one at a time.
+    bool shares_queue = false;
 };
 
 }  // namespace mj

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <random>
@@ -18,12 +19,23 @@ bool process_alive(int64_t pid) {
     return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
 }
 
-const std::string& Lease::host() {
-    static const std::string name = [] {
+namespace {
+std::string& host_name() {
+    static std::string name = [] {
         struct utsname u {};
         return uname(&u) == 0 ? std::string(u.nodename) : std::string("unknown");
     }();
     return name;
+}
+}  // namespace
+
+const std::string& Lease::host() { return host_name(); }
+void Lease::set_host(const std::string& id) {
+    if (!id.empty()) host_name() = id;
+}
+
+std::string Lease::slot_key(const std::string& job, int slot) {
+    return slot <= 1 ? job : job + "#" + std::to_string(slot);
 }
 
 std::string Lease::make_owner_token() {
@@ -60,32 +72,55 @@ bool holder_is_live(const LeaseHolder& h) {
 
 }  // namespace
 
+std::vector<std::string> Lease::keys_of(Db& db, const std::string& job) {
+    // The job's own row first, then its slots ("JOB#2"...): job names are lowercase words and
+    // dashes, so '#' never starts another job's name.
+    Statement q(db, "SELECT job FROM job_locks WHERE job = ?1 OR substr(job, 1, length(?1) + 1) = ?1 || '#' ORDER BY length(job), job");
+    q.bind(1, job);
+    std::vector<std::string> keys;
+    while (q.step()) keys.push_back(q.column(0).as_text());
+    return keys;
+}
+
 std::optional<LeaseHolder> Lease::live_holder(Db& db, const std::string& job) {
-    auto h = read_holder(db, job);
-    if (h && holder_is_live(*h)) return h;
+    for (const auto& key : keys_of(db, job)) {
+        auto h = read_holder(db, key);
+        if (h && holder_is_live(*h)) return h;
+    }
     return std::nullopt;
 }
 
 DeadLeaseRelease release_dead_lease_in_txn(Db& db, const std::string& job, LeaseHolder* live) {
-    auto h = read_holder(db, job);
-    if (!h) return DeadLeaseRelease::no_lease;
-    if (holder_is_live(*h)) {
-        if (live) *live = *h;
-        return DeadLeaseRelease::live;
+    DeadLeaseRelease result = DeadLeaseRelease::no_lease;
+    for (const auto& key : Lease::keys_of(db, job)) {
+        auto h = read_holder(db, key);
+        if (!h) continue;
+        if (holder_is_live(*h)) {
+            if (live) *live = *h;
+            result = DeadLeaseRelease::live;
+            continue;
+        }
+        Statement q(db, "DELETE FROM job_locks WHERE job = ? AND owner = ?");  // the row we judged, not a newer one
+        q.bind(1, key);
+        q.bind(2, h->owner);
+        if (q.exec() && result == DeadLeaseRelease::no_lease) result = DeadLeaseRelease::released;
     }
-    Statement q(db, "DELETE FROM job_locks WHERE job = ? AND owner = ?");  // the row we judged, not a newer one
-    q.bind(1, job);
-    q.bind(2, h->owner);
-    return q.exec() ? DeadLeaseRelease::released : DeadLeaseRelease::no_lease;
+    return result;
 }
 
-std::optional<Lease> Lease::acquire_in_txn(Db& db, const std::string& job, int64_t ttl, LeaseHolder* holder) {
-    auto existing = read_holder(db, job);
-    if (existing && holder_is_live(*existing)) {
-        if (holder) *holder = *existing;
-        return std::nullopt;
+std::optional<Lease> Lease::acquire_in_txn(Db& db, const std::string& job, int64_t ttl, LeaseHolder* holder, int slots) {
+    // The first slot that is free or whose holder is dead; each slot is a lease of its own.
+    std::string key;
+    for (int slot = 1; slot <= std::max(1, slots) && key.empty(); ++slot) {
+        auto existing = read_holder(db, slot_key(job, slot));
+        if (existing && holder_is_live(*existing)) {
+            if (holder && slot == 1) *holder = *existing;
+            continue;
+        }
+        key = slot_key(job, slot);
     }
-    Lease lease(db, job, make_owner_token(), ttl);
+    if (key.empty()) return std::nullopt;
+    Lease lease(db, key, make_owner_token(), ttl);
     int64_t now = wall_now();
     Statement up(db,
                  "INSERT INTO job_locks(job, owner, host, pid, run_id, acquired_at, heartbeat_at, expires_at) "
@@ -93,7 +128,7 @@ std::optional<Lease> Lease::acquire_in_txn(Db& db, const std::string& job, int64
                  "ON CONFLICT(job) DO UPDATE SET owner=excluded.owner, host=excluded.host, pid=excluded.pid, "
                  "run_id=NULL, acquired_at=excluded.acquired_at, heartbeat_at=excluded.heartbeat_at, "
                  "expires_at=excluded.expires_at");
-    up.bind(1, job);
+    up.bind(1, key);
     up.bind(2, lease.owner_);
     up.bind(3, host());
     up.bind(4, static_cast<int64_t>(getpid()));

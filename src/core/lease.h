@@ -18,6 +18,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/db.h"
 
@@ -31,11 +32,21 @@ struct LeaseHolder {
 class Lease {
 public:
     // Inside an open write transaction: takes the lease or returns nullopt and fills *holder.
-    static std::optional<Lease> acquire_in_txn(Db& db, const std::string& job, int64_t ttl_seconds, LeaseHolder* holder);
-    // The live holder of `job`'s lease, if any (expired or dead-owner rows count as free).
+    // slots > 1 (a queue job's [job.NAME] parallel_runs): the job has that many leases, rows JOB,
+    // JOB#2, ... JOB#N, and a run takes the first free one; runs that hold different slots work
+    // at once, each on the queue rows it claimed (delivery/claim.h). *holder is slot 1's holder.
+    static std::optional<Lease> acquire_in_txn(Db& db, const std::string& job, int64_t ttl_seconds, LeaseHolder* holder,
+                                               int slots = 1);
+    // The live holder of one of `job`'s leases, if any (expired or dead-owner rows count as free).
     static std::optional<LeaseHolder> live_holder(Db& db, const std::string& job);
+    // The job_locks keys of `job` that have a row: JOB and its slots JOB#2...
+    static std::vector<std::string> keys_of(Db& db, const std::string& job);
+    static std::string slot_key(const std::string& job, int slot);
     static std::string make_owner_token();
+    // This host's name in leases and owner tokens: [general] host_id, else the node name. A lease
+    // of another host is taken over only once it expired (its pid cannot be checked from here).
     static const std::string& host();
+    static void set_host(const std::string& id);  // empty: keep the node name
 
     // Renews the lease; returns false if it was lost (taken over after expiry).
     bool heartbeat(int64_t ttl_seconds);

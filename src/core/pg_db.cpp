@@ -318,8 +318,9 @@ void PgDb::set_schema_version(int version) {
 
 void PgDb::set_up_for_jobs(int) {}
 
-void PgDb::begin_write_lock() {
+void PgDb::begin_write_lock(Lock lock) {
     run("BEGIN");
+    if (lock == Lock::rows) return;
     try {
         run("SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")");
     } catch (...) {

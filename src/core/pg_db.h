@@ -63,6 +63,7 @@ public:
     static constexpr int kMaxParameters = 7000;
 
     bool is_file() const override { return false; }
+    const char* skip_locked_clause() const override { return " FOR UPDATE SKIP LOCKED"; }
     int exec(const std::string& sql) override;
     int64_t last_insert_id() override;
     int schema_version() override;
@@ -106,7 +107,7 @@ public:
 
 protected:
     std::unique_ptr<StatementBackend> prepare(const std::string& sql) override;
-    void begin_write_lock() override;
+    void begin_write_lock(Lock lock) override;
     void commit_transaction() override;
     void rollback_transaction() override;
     bool in_transaction() override;

@@ -116,10 +116,24 @@ RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOpti
     std::optional<Lease> lease;
     LeaseHolder holder;
     std::string conflict_with;
+    Lease::set_host(config.str("general", "host_id"));
     std::string owner = Lease::make_owner_token();
+    // A queue job may have several runs at once, one a lease slot (core/lease.h).
+    const int slots = job.shares_queue ? static_cast<int>(config.integer("job." + job_name, "parallel_runs")) : 1;
+    bool served = false;
     db.write([&] {
+        // Once per due time across every tick and worker (issue 19): a run whose due time another
+        // run already served (it finished and stored a later one while this tick or worker was
+        // on its way here) does not run and writes nothing. Read in the lease's transaction, so
+        // of two hosts that race for one due time the second sees the first's lease or its
+        // stored next due time.
+        if (o.dry_run == DryRun::no && o.update_schedule && o.due_at > 0 && !o.turn_again) {
+            Statement q(db, "SELECT coalesce(next_due_at, 0) FROM job_state WHERE job = ?");
+            q.bind(1, job_name);
+            if (q.step() && q.column(0).as_int64() > o.due_at) { served = true; return; }
+        }
         if (o.dry_run == DryRun::no) {
-            lease = Lease::acquire_in_txn(db, job.name, ttl, &holder);
+            lease = Lease::acquire_in_txn(db, job.name, ttl, &holder, slots);
             if (lease) {
                 owner = lease->owner();
                 for (const auto& c : conflicts_of(job))
@@ -130,6 +144,12 @@ RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOpti
         if (lease && conflict_with.empty()) lease->set_run_id(r.run_id);
         if (lease && !conflict_with.empty()) { lease->release_in_txn(); lease.reset(); }
     });
+    if (served) {
+        r.outcome = Outcome::skipped;
+        r.exit_reason = "already run";
+        ctx.info("already_run", {{"due_at", o.due_at}});
+        return r;
+    }
     ctx.run_id = r.run_id;
     ctx.lease = lease ? &*lease : nullptr;
 

@@ -25,6 +25,7 @@ struct RunOptions {
     std::optional<std::string> domain;                // --domain (dns-recheck)
     bool update_schedule = false;                     // tick/worker: store the next due time
     int64_t due_at = 0;                               // tick/worker: the stored due time this run serves (0 = none)
+    bool turn_again = false;  // a second or follow-up turn of a tick (core/due.h): the due time its own first turn served
 };
 
 struct RunResult {

@@ -94,7 +94,7 @@ void SqliteDb::set_up_for_jobs(int schema_version) {
     exec("PRAGMA foreign_keys = ON");
 }
 
-void SqliteDb::begin_write_lock() { exec("BEGIN IMMEDIATE"); }
+void SqliteDb::begin_write_lock(Lock) { exec("BEGIN IMMEDIATE"); }
 void SqliteDb::commit_transaction() { exec("COMMIT"); }
 void SqliteDb::rollback_transaction() { exec("ROLLBACK"); }
 bool SqliteDb::in_transaction() { return !sqlite3_get_autocommit(db_.getHandle()); }

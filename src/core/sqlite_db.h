@@ -69,7 +69,7 @@ public:
 
 protected:
     std::unique_ptr<StatementBackend> prepare(const std::string& sql) override;
-    void begin_write_lock() override;
+    void begin_write_lock(Lock lock) override;
     void commit_transaction() override;
     void rollback_transaction() override;
     bool in_transaction() override;

@@ -12,16 +12,18 @@ std::string user_active_condition(const QueueSpec& q) {
 
 }  // namespace
 
-std::string claimable_sql(const QueueSpec& q) {
+std::string claimable_sql(const QueueSpec& q, const std::string& lock) {
     // Two index ranges of (status, due): expired claims are few; waiting rows come in due order.
     std::string t = q.table, w = q.working, p = q.waiting, d = q.due, active = user_active_condition(q);
     return "SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + w + "' AND claim_expires_at < ?1" + active +
-           " LIMIT ?2) AS expired UNION ALL SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + p + "' AND " + d +
-           " <= ?1" + active + " ORDER BY " + d + ", id LIMIT ?2) AS due LIMIT ?2";
+           " LIMIT ?2" + lock + ") AS expired UNION ALL SELECT id FROM (SELECT id FROM " + t + " WHERE status = '" + p + "' AND " + d +
+           " <= ?1" + active + " ORDER BY " + d + ", id LIMIT ?2" + lock + ") AS due LIMIT ?2";
 }
 
 std::vector<int64_t> claimable(Db& db, const QueueSpec& q, int64_t now, int64_t limit) {
-    Statement s(db, claimable_sql(q));
+    // Inside a write transaction the rows found are locked until its commit (PostgreSQL: skipping
+    // those another worker's claim transaction locked); a read outside one locks nothing.
+    Statement s(db, claimable_sql(q, db.in_write() ? db.skip_locked_clause() : ""));
     s.bind(1, now);
     s.bind(2, limit);
     std::vector<int64_t> ids;

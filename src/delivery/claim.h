@@ -35,11 +35,12 @@ struct QueueSpec {
 };
 
 // Ids of up to `limit` rows that may be claimed at `now`: abandoned claims first, then waiting
-// rows in due order. Read-only; inside a write transaction the answer holds until its commit.
+// rows in due order. Read-only; inside a write transaction the answer holds until its commit
+// (PostgreSQL: the rows are locked FOR UPDATE, and rows locked by another worker are skipped).
 std::vector<int64_t> claimable(Db& db, const QueueSpec& q, int64_t now, int64_t limit);
 // Its SQL (?1 = now, ?2 = limit), and that of count_waiting_user_inactive (?1 = now): for the
 // unit test that checks their plans keep the queue's due index (core/index_steps.h).
-std::string claimable_sql(const QueueSpec& q);
+std::string claimable_sql(const QueueSpec& q, const std::string& lock = "");
 std::string count_waiting_user_inactive_sql(const QueueSpec& q, bool abandoned);
 
 // Rows that would be claimable at `now` but wait because their user is soft-deleted or not active

@@ -56,7 +56,7 @@ std::optional<WebhookDelivery> claim_delivery(Db& db, int64_t id, const std::str
         d.webhook_active = q.column(5).as_int() != 0;
         d.secret = q.column(6).as_text();
         out = std::move(d);
-    });
+    }, Db::Checks::all, Db::Lock::rows);  // parallel runs claim side by side (core/db.h)
     return out;
 }
 

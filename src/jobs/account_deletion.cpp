@@ -37,12 +37,19 @@ const WaitingQueue kWaitingQueues[] = {
     {"notification_outbox", "'queued','sending'"},
 };
 
-// The primary-key columns of a WITHOUT ROWID table ("alias_id, destination_id"); "" for a table
-// with a rowid (deleted by rowid, its ids known, so its spool files can follow).
+// A table's single integer row key: "rowid" on SQLite, its integer primary key "id" on PostgreSQL
+// (which has no rowid); "" for a table keyed otherwise (alias_destinations).
+std::string integer_row_key(Db& db, const std::string& table) {
+    const std::vector<std::string> key = db.row_key(table);
+    return key.size() == 1 && (key[0] == "rowid" || key[0] == "id") ? key[0] : "";
+}
+
+// The primary-key columns of a table without an integer row key ("alias_id, destination_id"); ""
+// for one with it (deleted by that key, its ids known, so its spool files can follow).
 std::string without_rowid_key(Db& db, const std::string& table) {
+    if (!integer_row_key(db, table).empty()) return "";
     std::string cols;
-    for (const auto& c : db.row_key(table))
-        if (c != "rowid") cols += (cols.empty() ? "" : ", ") + c;
+    for (const auto& c : db.row_key(table)) cols += (cols.empty() ? "" : ", ") + c;
     return cols;
 }
 
@@ -291,6 +298,7 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
                 counts = d.counts;  // all of the batch's state starts again if the transaction does
                 changed = 0, tombstones = 0, window_after = parent_after;
                 const std::string pk_columns = without_rowid_key(ctx.db, e.table);
+                const std::string row_key = integer_row_key(ctx.db, e.table);
                 std::vector<int64_t> ids;   // rowids of the batch (tables with a rowid)
                 int64_t taken = 0;          // rows of the batch (ids, or rows deleted by primary key)
                 int64_t examined = 0;       // parents looked at (a step reached through a parent)
@@ -331,7 +339,7 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
                                               pk_columns + " FROM " + children + ")");
                             changed += got;
                         } else {
-                            Statement c = ctx.db.query("SELECT rowid FROM " + children);
+                            Statement c = ctx.db.query("SELECT " + row_key + " FROM " + children);
                             while (c.step()) ids.push_back(c.column(0).as_int64()), ++got;
                         }
                         taken += got;
@@ -351,7 +359,7 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
                     taken = changed;
                     add_count(counts, count_name(e), changed);
                 } else {
-                    std::string sel = rows_sql(e, std::string(e.table) + ".rowid");
+                    std::string sel = rows_sql(e, std::string(e.table) + "." + row_key);
                     if (e.fate == UserRowFate::anonymised) sel += std::string(" AND ") + e.table + "." + e.via_column + " IS NOT NULL";
                     // No ORDER BY: each batch deletes what it selected, so the next finds the rest, and
                     // an order the path's index does not give would sort all of the user's rows in every
@@ -370,7 +378,7 @@ bool purge_rows(JobContext& ctx, const TombstoneKey& key, Deletion& d, SpoolFile
                         tombstones = write_alias_tombstones(ctx.db, key, ids, ctx.now);
                         add_count(counts, "alias_tombstones", tombstones);
                     }
-                    const std::string target = rowid_target(ids);
+                    const std::string target = rowid_target(ids, row_key);
                     if (e.fate == UserRowFate::anonymised)
                         changed = ctx.db.exec(std::string("UPDATE ") + e.table + " SET " + e.via_column + " = NULL WHERE " + target);
                     else

@@ -309,7 +309,7 @@ struct Run {
             ctx.db.write([&] {
                 for (int64_t id : claimable(ctx.db, kQueue, ctx.now, batch))
                     if (claim_row(ctx.db, kQueue, id, owner, ctx.now, ttl + (t - ctx.now))) claimed.push_back(id);
-            });
+            }, Db::Checks::all, Db::Lock::rows);  // parallel runs claim side by side (core/db.h)
             if (claimed.empty()) return Outcome::done;
             ctx.counts.examined += static_cast<int64_t>(claimed.size());
             BatchEnd end = work_claimed(

@@ -63,11 +63,11 @@ void register_jobs() {
         {"usage-threshold-check", "record quota crossings (60/70/80/100 %) and pace warnings once per cycle; mail the configured ones (BJ-11)", "@hourly", 38, {}, usage_threshold_check, "account"},
         {"bandwidth-rollup", "recompute daily and weekly usage rollups from new and late rows; purge rolled-up raw rows and old rollups (BJ-10)", "@daily", 16, {}, bandwidth_rollup, "account"},
         // --- delivery jobs (issue 5) ---
-        {"forward-retry", "resend failed forwards 1h, 6h, 24h, 48h after the failure; then notify the user once (BJ-03)", "every 15m", 90, {}, forward_retry, "delivery"},
+        {"forward-retry", "resend failed forwards 1h, 6h, 24h, 48h after the failure; then notify the user once (BJ-03)", "every 15m", 90, {}, forward_retry, "delivery", nullptr, true},
         {"notification-delivery", "send the notification outbox in batches under the hourly cap (BJ-21)", "every tick", 80, {}, notification_delivery, "delivery",
-         notification_delivery_follow_up},  // rule 5 of core/due.h: sends what the jobs after it queued
+         notification_delivery_follow_up, true},  // rule 5 of core/due.h: sends what the jobs after it queued
         // --- monitoring jobs (issue 5) ---
-        {"webhook-retry", "post due webhook deliveries, signed; retry 1m, 5m, 30m, 2h, then permanently failed (BJ-15)", "every tick", 85, {}, webhook_retry, "delivery"},
+        {"webhook-retry", "post due webhook deliveries, signed; retry 1m, 5m, 30m, 2h, then permanently failed (BJ-15)", "every tick", 85, {}, webhook_retry, "delivery", nullptr, true},
     });
 }
 

@@ -77,7 +77,7 @@ struct Run {
         ctx.db.write([&] {
             kept = finish_delivery_in_txn(ctx.db, d.id, owner, u);
             if (attempt) record_attempt_in_txn(ctx.db, *attempt);
-        }, Db::Checks::bound_only);
+        }, Db::Checks::bound_only, Db::Lock::rows);
         if (!kept) ctx.warn("claim_lost", {{"delivery", d.uuid}, {"id", d.id}});
         ctx.counts.changed += kept ? 1 : 0;
         ctx.counts.add(u.status == "failed" ? "retry_scheduled" : u.status, 1);

@@ -36,7 +36,7 @@ inline bool is_rowid_range(const std::vector<int64_t>& ids) {
 // The WHERE term that names exactly `ids` (sorted, distinct, non-empty) of the row key `key` (an
 // SQL name: "rowid" on SQLite, a table's integer primary key on PostgreSQL, see Db::row_key): a
 // range when they are contiguous (the cheapest delete: one b-tree walk), else a list.
-inline std::string rowid_target(const std::vector<int64_t>& ids, const std::string& key = "id") {
+inline std::string rowid_target(const std::vector<int64_t>& ids, const std::string& key) {
     if (is_rowid_range(ids))
         return key + " BETWEEN " + std::to_string(ids.front()) + " AND " + std::to_string(ids.back());
     return key + " IN (" + rowid_list(ids) + ")";

@@ -207,9 +207,9 @@ TEST_CASE("purge: adaptive batch size stays within its bounds") {
 TEST_CASE("sql_text: identifiers are quoted, ranges only for gap-free rowids") {
     CHECK(mj::quote_ident("t") == "\"t\"");
     CHECK(mj::quote_ident("a\"b") == "\"a\"\"b\"");
-    CHECK(mj::rowid_target({3, 4, 5}) == "rowid BETWEEN 3 AND 5");
-    CHECK(mj::rowid_target({3, 5}) == "rowid IN (3,5)");
-    CHECK(mj::rowid_target({7}) == "rowid BETWEEN 7 AND 7");
+    CHECK(mj::rowid_target({3, 4, 5}, "rowid") == "rowid BETWEEN 3 AND 5");
+    CHECK(mj::rowid_target({3, 5}, "rowid") == "rowid IN (3,5)");
+    CHECK(mj::rowid_target({7}, "rowid") == "rowid BETWEEN 7 AND 7");
 }
 
 TEST_CASE("purge with a cap: newest N per owner stay, only filtered rows go, others untouched") {
