@@ -124,10 +124,11 @@ RunResult run_job(Db& db, const Config& config, const JobDef& job, const RunOpti
     db.write([&] {
         // Once per due time across every tick and worker (issue 19): a run whose due time another
         // run already served (it finished and stored a later one while this tick or worker was
-        // on its way here) does not run and writes nothing. Read in the lease's transaction, so
+        // on its way here; for a job never run, due_at 0, any stored one) does not run and
+        // writes nothing. Read in the lease's transaction, so
         // of two hosts that race for one due time the second sees the first's lease or its
         // stored next due time.
-        if (o.dry_run == DryRun::no && o.update_schedule && o.due_at > 0 && !o.turn_again) {
+        if (o.dry_run == DryRun::no && o.update_schedule && !o.turn_again) {
             Statement q(db, "SELECT coalesce(next_due_at, 0) FROM job_state WHERE job = ?");
             q.bind(1, job_name);
             if (q.step() && q.column(0).as_int64() > o.due_at) { served = true; return; }
