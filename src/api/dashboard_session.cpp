@@ -35,7 +35,14 @@ std::string read_secret(const std::string& path) {
 
 std::string session_secret_path(const Config& config) {
     const std::string file = config.path("dashboard", "session_secret_file");
-    return file.empty() ? config.path("general", "database") + ".dashboard-secret" : file;
+    if (!file.empty()) return file;
+    const std::string database = config.path("general", "database");
+    if (database.find("://") == std::string::npos) return database + ".dashboard-secret";
+    // PostgreSQL: no database folder; beside jobs.ini (every host of the dashboard needs the same
+    // secret for its cookies: give them one session_secret_file).
+    const std::string& ini = config.file();
+    const auto slash = ini.rfind('/');
+    return (slash == std::string::npos ? std::string() : ini.substr(0, slash + 1)) + "mailjobs.dashboard-secret";
 }
 
 std::string load_session_secret(const Config& config) {

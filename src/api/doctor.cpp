@@ -84,6 +84,10 @@ CheckResult disk_check(const std::string& folder, int64_t db_bytes, int64_t step
 void database_checks(const Config& config, const DoctorOptions& o, std::vector<CheckResult>* out) {
     const std::string path = config.path("general", "database");
     const std::string folder = folder_of(path);
+    // PostgreSQL (a URL): no file, folder, WAL, auto_vacuum or free disk of ours to check; the
+    // server answers for them (README "Beyond one host").
+    const bool server = path.find("://") != std::string::npos;
+    if (!server) {
     // The file system first: it matters even before the file exists.
     std::string err;
     auto fs = fs_kind_of(folder, &err);
@@ -109,10 +113,16 @@ void database_checks(const Config& config, const DoctorOptions& o, std::vector<C
         return;
     }
     out->push_back({"database.file", S::ok, path + " readable and writable", ""});
+    }
 
     std::unique_ptr<Db> db;
     try {
         db = Db::open_plain(path, config.duration("general", "busy_timeout") * 1000, Db::Access::read_only);
+        if (server) {
+            Statement v(*db, "SHOW server_version");
+            const std::string version = v.step() ? v.column(0).as_text() : "?";
+            out->push_back({"database.server", S::ok, "PostgreSQL " + version + " answers; backups: pg_dump, free space: autovacuum", ""});
+        }
         int version = db->schema_version();
         const int latest = Db::latest_version();
         if (version > latest)
@@ -138,6 +148,7 @@ void database_checks(const Config& config, const DoctorOptions& o, std::vector<C
                                 "run `mailjobs migrate` at a quiet time: each rebuild holds the write lock while it reads the whole table"});
         }
 
+        if (!server) {
         if (db->wal_mode())
             out->push_back({"database.wal", S::ok, "journal_mode = wal", ""});
         else
@@ -161,6 +172,7 @@ void database_checks(const Config& config, const DoctorOptions& o, std::vector<C
         out->push_back(disk_check(folder, db_bytes, page * config.integer("job.vacuum", "pages_per_step"),
                                   av == Db::AutoVacuum::none));
         out->push_back(backup_space_check(config, db_bytes));  // issue 17
+        }
 
         // Cron alive: each tick and worker pass records its start (core/due.h).
         const bool worker = config.str("general", "mode") == "worker";

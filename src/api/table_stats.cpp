@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <map>
 
 #include "core/log.h"
@@ -26,14 +27,6 @@ std::string time_column_of(Db& db, const std::string& table) {
     return first_at;
 }
 
-// b-tree name (table or index) -> bytes, from one dbstat pass over the whole file.
-std::map<std::string, int64_t> btree_bytes(Db& db) {
-    std::map<std::string, int64_t> out;
-    Statement q(db, "SELECT name, pgsize FROM dbstat WHERE aggregate = 1");
-    while (q.step()) out[q.column(0).as_text()] = q.column(1).as_int64();
-    return out;
-}
-
 int64_t file_size(const std::string& path) {
     struct stat st {};
     return stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
@@ -42,24 +35,17 @@ int64_t file_size(const std::string& path) {
 }  // namespace
 
 nlohmann::json table_stats(Db& db, bool with_bytes) {
-    std::map<std::string, int64_t> bytes;
-    if (with_bytes) bytes = btree_bytes(db);
-    // Index bytes belong to their table (sqlite_master.tbl_name), autoindexes included.
-    std::map<std::string, int64_t> index_bytes;
-    Statement idx(db, "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index'");
-    while (idx.step()) index_bytes[idx.column(1).as_text()] += bytes[idx.column(0).as_text()];
-
+    std::map<std::string, Db::TableBytes> bytes;
+    if (with_bytes) bytes = db.table_bytes();
     nlohmann::json tables = nlohmann::json::array();
-    Statement list(db,
-                   "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-                   "ORDER BY name");
-    while (list.step()) {
-        std::string t = list.column(0).as_text();
+    std::vector<std::string> names = db.table_names();
+    std::sort(names.begin(), names.end());
+    for (const std::string& t : names) {
         nlohmann::json row = {{"table", t}, {"rows", db.scalar("SELECT count(*) FROM " + sql_name(t))},
                               {"bytes", nullptr}, {"indexBytes", nullptr}, {"timeColumn", nullptr}, {"oldestAt", nullptr}};
         if (with_bytes) {
-            row["bytes"] = bytes[t];
-            row["indexBytes"] = index_bytes[t];
+            row["bytes"] = bytes[t].table;
+            row["indexBytes"] = bytes[t].indexes;
         }
         std::string col = time_column_of(db, t);
         if (!col.empty()) {

@@ -62,7 +62,7 @@ int cmd_run(int argc, char** argv) {
     int64_t now = now_from(args);
     Config config = load_config(args, sets);
     auto db = open_database(config);
-    if (domain && !db->scalar("SELECT count(*) FROM domains WHERE name = ?1 COLLATE NOCASE", *domain))
+    if (domain && !db->scalar("SELECT count(*) FROM domains WHERE name = ?1", *domain))
         throw Error(kExitUsage, "--domain: no domain named '" + printable(args["domain"].as<std::string>()) + "' in the domains table");
 
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.duration("general", "time_budget"));

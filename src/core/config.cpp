@@ -584,6 +584,7 @@ std::vector<std::string> Config::list(const std::string& section, const std::str
 std::string Config::path(const std::string& section, const std::string& key) const {
     const Value& v = value(section, key);
     if (v.text.empty() || v.text[0] == '/') return v.text;
+    if (v.text.find("://") != std::string::npos) return v.text;  // a URL (database = postgresql://...): not a path
     bool from_file_or_default = v.origin == "default" || v.origin.rfind(file_ + ":", 0) == 0;
     if (file_found_ && from_file_or_default) return base_dir_ + v.text;
     return v.text;

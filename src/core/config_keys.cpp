@@ -160,7 +160,7 @@ const std::vector<KeyDef>& config_keys() {
         // --- the web dashboard (issue 16; README "Dashboard") ---
         {"dashboard", "enabled", T::boolean, "true", "serve the HTML dashboard at the CGI script's own URL (needs the [api] token: it is the sign-in password)"},
         {"dashboard", "read_only", T::boolean, "false", "refuse the dashboard's actions (make a job due now, release a dead lease); pages stay readable"},
-        {"dashboard", "session_secret_file", T::path, "", "file holding the secret that signs session cookies (relative to jobs.ini); empty = DATABASE.dashboard-secret, created 0600 on first use"},
+        {"dashboard", "session_secret_file", T::path, "", "file holding the secret that signs session cookies (relative to jobs.ini); empty = DATABASE.dashboard-secret (PostgreSQL: mailjobs.dashboard-secret beside jobs.ini), created 0600 on first use"},
         {"dashboard", "session_lifetime", T::duration, "12h", "how long a browser stays signed in (the cookie's Max-Age)", nullptr, 60, 2592000},
         {"dashboard", "sign_in_limit", T::integer, "10", "failed sign-ins accepted per 15 minutes (all browsers together); past it the form answers 429", nullptr, 1, 10000},
         // --- delivery keys (issue 5) ---

@@ -30,6 +30,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -215,6 +216,9 @@ public:
     // (SQLite's sqlite_sequence for AUTOINCREMENT, else max(id); PostgreSQL's identity sequence),
     // which raise_id_high_water() moves up so no id is handed out twice after a copy.
     virtual std::vector<std::string> table_names() = 0;
+    // Bytes on disk of each table and of its indexes (SQLite: one dbstat pass over the file).
+    struct TableBytes { int64_t table = 0, indexes = 0; };
+    virtual std::map<std::string, TableBytes> table_bytes() = 0;
     virtual std::vector<std::string> self_referencing_columns(const std::string& table) = 0;
     virtual int64_t id_high_water(const std::string& table) = 0;
     virtual void raise_id_high_water(const std::string& table, int64_t id) = 0;

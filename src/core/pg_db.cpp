@@ -417,6 +417,14 @@ bool PgDb::has_index_as(const std::string& name, const std::string&) {
     return scalar("SELECT count(*) FROM pg_index WHERE indexrelid = to_regclass(?1) AND indpred IS NOT NULL", name) != 0;
 }
 
+std::map<std::string, Db::TableBytes> PgDb::table_bytes() {
+    std::map<std::string, TableBytes> out;
+    Statement q(*this, "SELECT c.relname, pg_table_size(c.oid), pg_indexes_size(c.oid) FROM pg_class c "
+                       "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'");
+    while (q.step()) out[q.column(0).as_text()] = TableBytes{q.column(1).as_int64(), q.column(2).as_int64()};
+    return out;
+}
+
 std::vector<std::string> PgDb::table_names() {
     std::vector<std::string> out;
     Statement q(*this, "SELECT c.relname FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace "

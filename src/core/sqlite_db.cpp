@@ -176,6 +176,20 @@ bool SqliteDb::has_index_as(const std::string& name, const std::string& create_s
     return q.step() && !q.column(0).is_null() && q.column(0).as_text() == create_sql;
 }
 
+std::map<std::string, Db::TableBytes> SqliteDb::table_bytes() {
+    std::map<std::string, int64_t> btree;  // b-tree name (table or index) -> bytes
+    Statement q(*this, "SELECT name, pgsize FROM dbstat WHERE aggregate = 1");
+    while (q.step()) btree[q.column(0).as_text()] = q.column(1).as_int64();
+    std::map<std::string, TableBytes> out;
+    // Index bytes belong to their table (sqlite_master.tbl_name), autoindexes included.
+    Statement s(*this, "SELECT name, tbl_name, type FROM sqlite_master WHERE type IN ('table', 'index')");
+    while (s.step()) {
+        TableBytes& t = out[s.column(1).as_text()];
+        (s.column(2).as_text() == "table" ? t.table : t.indexes) += btree[s.column(0).as_text()];
+    }
+    return out;
+}
+
 std::vector<std::string> SqliteDb::table_names() {
     std::vector<std::string> out;
     Statement q(*this, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid");

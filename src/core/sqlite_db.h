@@ -48,6 +48,7 @@ public:
     bool has_index_leading_with(const std::string& table, const std::string& column) override;
     bool has_index_as(const std::string& name, const std::string& create_sql) override;
     std::vector<std::string> table_names() override;
+    std::map<std::string, TableBytes> table_bytes() override;
     std::vector<std::string> self_referencing_columns(const std::string& table) override;
     int64_t id_high_water(const std::string& table) override;
     void raise_id_high_water(const std::string& table, int64_t id) override;

@@ -252,7 +252,7 @@ void write_results(JobContext& ctx, PurgeConnection& connection, const std::vect
 std::vector<Domain> claim(JobContext& ctx, PurgeConnection& connection, const std::vector<Domain>& batch, int64_t claim_until) {
     std::vector<Domain> out;
     connection.write(ctx.db, [&] {
-        Statement q(ctx.db, "UPDATE domains SET next_check_at = ?1 WHERE id = ?2 AND next_check_at IS ?3");
+        Statement q(ctx.db, "UPDATE domains SET next_check_at = ?1 WHERE id = ?2 AND next_check_at IS NOT DISTINCT FROM ?3");
         for (const auto& d : batch) {
             q.reset();
             q.bind_all(claim_until, d.id, d.next_check_at);
@@ -295,7 +295,8 @@ void check_batch(JobContext& ctx, PurgeConnection& connection, DnsResolver& reso
 }
 
 Outcome check_one(JobContext& ctx, PurgeConnection& connection, DnsResolver& resolver, const Settings& s) {
-    Statement q(ctx.db, std::string(kDomainColumns) + "WHERE d.name = ?1 COLLATE NOCASE AND NOT " + kUserInactiveSql);
+    // domains.name compares without case by its own type (SQLite NOCASE, PostgreSQL citext).
+    Statement q(ctx.db, std::string(kDomainColumns) + "WHERE d.name = ?1 AND NOT " + kUserInactiveSql);
     q.bind(1, normalise_host(*ctx.domain));
     if (!q.step()) {
         // The command line checked that the domain exists: its user is deleted or suspended.

@@ -55,35 +55,34 @@ std::string origin_of(const Config& c, const std::string& section, const std::st
     return v.origin;
 }
 
-std::vector<std::string> table_names(Db& db) {
-    std::vector<std::string> out;
-    Statement q(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-    while (q.step()) out.push_back(q.column(0).as_text());
-    return out;
-}
-
 void check_one(Db& db, const Config& c, const std::string& s, std::vector<ConfigProblem>& out) {
-    const std::string& table = c.str(s, "table");
+    std::string table = c.str(s, "table");
     const std::string& column = c.str(s, "time_column");
     const std::string& where = c.str(s, "where");
     if (table.empty() || column.empty()) return;  // Config::load reported the missing key
     auto problem = [&](const std::string& key, const std::string& msg) { out.push_back({origin_of(c, s, key), "[" + s + "] " + msg}); };
 
-    // The table: an existing rowid table that mailjobs does not need for itself.
-    Statement t(db, "SELECT name, type FROM sqlite_master WHERE name = ?1 COLLATE NOCASE AND type IN ('table','view')");
-    t.bind(1, table);
-    if (!t.step()) {
-        std::string hint = did_you_mean(table, table_names(db));
+    // The table: an existing table with an integer row key that mailjobs does not need for itself.
+    // Named without case, as SQLite does; from here on by its name in the schema.
+    const std::vector<std::string> tables = db.table_names();
+    auto named = std::find_if(tables.begin(), tables.end(), [&](const std::string& n) { return lower(n) == lower(table); });
+    if (named == tables.end()) {
+        // Not a table, but something a SELECT reads: a view.
+        if (db.statement_problem("SELECT * FROM " + quote_ident(table) + " LIMIT 0", 0).empty())
+            return problem("table", "'" + table + "' is a view; name the table it reads");
+        std::string hint = did_you_mean(table, tables);
         problem("table", "table '" + table + "' does not exist" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
         return;
     }
-    if (t.column(1).as_text() == "view") return problem("table", "'" + table + "' is a view; name the table it reads");
+    table = *named;
     if (reserved_table(table)) return problem("table", "table '" + table + "' is managed by mailjobs and cannot have a retention policy");
     if (protected_table(table) && !c.boolean(s, "allow_protected_table"))
         return problem("table", "table '" + table + "' belongs to mailjobs' schema and is purged by its own job's rules "
                                 "(share/schema.md); set allow_protected_table = true in [" + s + "] to purge it anyway");
-    if (!db.statement_problem("SELECT rowid FROM " + quote_ident(table) + " LIMIT 0", 0).empty())
-        return problem("table", "table '" + table + "' is a WITHOUT ROWID table; retention policies need rowid tables");
+    const std::vector<std::string> key = db.row_key(table);  // the engine deletes by it (retention/engine.cpp)
+    if (key.size() != 1 || key[0] == "ctid" || (key[0] != "rowid" && db.is_file()))
+        return problem("table", "table '" + table + "' is a WITHOUT ROWID table or has no single-column primary key; "
+                                "retention policies need rowid tables (PostgreSQL: an integer primary key)");
 
     // The time column.
     auto columns = db.column_names(table);
@@ -97,10 +96,10 @@ void check_one(Db& db, const Config& c, const std::string& s, std::vector<Config
     // Text dates sort after every number and would never be older than the cutoff: refuse them.
     // Only read through an index (max() is one seek), so opening the database never scans a table.
     if (db.has_index_leading_with(table, column)) {
-        Statement v(db, "SELECT typeof(max(" + quote_ident(column) + ")), max(" + quote_ident(column) + ") FROM " +
-                            quote_ident(table));
-        if (v.step() && (v.column(0).as_text() == "text" || v.column(0).as_text() == "blob"))
-            problem("time_column", "column '" + column + "' holds text ('" + v.column(1).as_text().substr(0, 30) +
+        Statement v(db, "SELECT max(" + quote_ident(column) + ") FROM " + quote_ident(table));
+        const bool step = v.step();
+        if (step && (v.column(0).type() == ColumnType::text || v.column(0).type() == ColumnType::blob))
+            problem("time_column", "column '" + column + "' holds text ('" + v.column(0).as_text().substr(0, 30) +
                                        "'); time_column must hold INTEGER unix seconds");
     }
 
@@ -108,7 +107,7 @@ void check_one(Db& db, const Config& c, const std::string& s, std::vector<Config
     if (where.empty()) return;
     std::string why = where_shape_problem(where);
     if (why.empty())
-        why = db.statement_problem("SELECT rowid FROM " + quote_ident(table) + " WHERE " + quote_ident(column) + " < ?1 AND (" +
+        why = db.statement_problem("SELECT " + key[0] + " FROM " + quote_ident(table) + " WHERE " + quote_ident(column) + " < ?1 AND (" +
                                    where + ")", 1);
     if (!why.empty()) problem("where", "where '" + where + "' does not work: " + why);
 }
@@ -212,7 +211,7 @@ std::vector<ConfigProblem> check_operator_policies_read_only(const std::string& 
         for (const auto& m : migrations()) fresh->exec(m.sql);
         return check_operator_policies(*fresh, config);
     };
-    if (access(path.c_str(), F_OK) != 0) {
+    if (path.find("://") == std::string::npos && access(path.c_str(), F_OK) != 0) {  // a file (not a PostgreSQL URL)
         *note = "database " + path + " does not exist yet: policies checked against the tables a new database gets";
         return fresh_schema();
     }

@@ -27,7 +27,7 @@ CREATE FUNCTION hex(b bytea) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT up
 CREATE FUNCTION hex(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT upper(encode(convert_to(t, 'UTF8'), 'hex')) $$;
 CREATE DOMAIN blob AS bytea;
 CREATE FUNCTION json_extract(j text, path text) RETURNS text LANGUAGE sql IMMUTABLE AS
-  $$ SELECT (j::jsonb) #>> string_to_array(substring(path FROM 3), '.') $$;
+  $$ SELECT (j::jsonb) #>> string_to_array(ltrim(replace(replace(substring(path FROM 2), '[', '.'), ']', ''), '.'), '.') $$;  -- $.a.b, $[1].c
 CREATE FUNCTION strftime(f text, v text) RETURNS bigint LANGUAGE sql STABLE AS
   $$ SELECT CASE WHEN f = '%s' AND v = 'now' THEN extract(epoch FROM now())::bigint END $$;
 -- printf with one or two values, each as %s (enough for the tests' padding and labels)
