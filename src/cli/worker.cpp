@@ -28,11 +28,18 @@ int cmd_worker(int argc, char** argv) {
     while (!g_stop_signal.load()) {
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.duration("general", "time_budget"));
         int64_t now = static_cast<int64_t>(std::time(nullptr));
-        for (const auto& r : run_due_jobs(*db, config, Trigger::worker, now, deadline))
+        bool progress = false;
+        for (const auto& r : run_due_jobs(*db, config, Trigger::worker, now, deadline)) {
             failed |= r.outcome == Outcome::failed;
+            progress |= r.counts.examined > 0 || r.counts.changed > 0;
+        }
         if (args.count("once")) break;
         // Sleep until the next job is due or the interval passes, waking each second for signals.
-        int64_t wake = std::min<int64_t>(earliest_due(*db, config), static_cast<int64_t>(std::time(nullptr)) + interval);
+        // A pass that did nothing at all sleeps the whole interval: an "every tick" job is due
+        // again at once, and a job that ends "more" without a row done (its budget share too
+        // short for one send) would otherwise run again at once, thousands of times a minute.
+        const int64_t after = static_cast<int64_t>(std::time(nullptr)) + interval;
+        int64_t wake = progress ? std::min<int64_t>(earliest_due(*db, config), after) : after;
         while (!g_stop_signal.load() && static_cast<int64_t>(std::time(nullptr)) < wake) sleep(1);
     }
     logger().log(Level::info, "worker_stop", {{"signal", g_stop_signal.load()}});
