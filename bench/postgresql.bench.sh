@@ -27,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$work"
-start_pg_server "$pgdir"
+PG_DURABLE=1 start_pg_server "$pgdir"  # fsync on, as a real server
 
 # Receivers: 50 ms before each SMTP DATA reply and each HTTP answer.
 mkdir -p smtp

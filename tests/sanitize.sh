@@ -20,6 +20,9 @@ ci_subset=(config- cgi- cleanup- retention-policies forward-retry webhook- notif
            backup-consistent restore-)
 rc=0
 start=$(date +%s)
+# The CI subset runs on SQLite only: the sanitizers have not yet been run over libpq's own code
+# paths (`make torture` runs everything, PostgreSQL included).
+[ "$scope" = all ] || export MJ_TEST_SKIP_POSTGRESQL=1
 "$dir/unit_tests" || rc=1
 if [ "$scope" = all ]; then
   "$here/cli/run-all.sh" "$dir/mailjobs" || rc=1

@@ -71,7 +71,8 @@ while read -r sha size name; do
     [[ "$(sha256sum "$WORK/dl/$name" | cut -d' ' -f1)" == "$sha" ]] || die "sha256 mismatch for $name"
 done < <(awk '/^Checksums-Sha256:/ {on = 1; next} /^[^ ]/ {on = 0} on && NF == 3 {print}' "$DSC")
 orig="$WORK/dl/postgresql-15_${UPSTREAM}.orig.tar.bz2"
-[[ "$(sha256sum "$orig" | cut -d' ' -f1)" == "$PG_ORIG_SHA256" ]] || die "orig tarball sha256 differs from the pin PG_ORIG_SHA256"
+got=$(sha256sum "$orig" | cut -d' ' -f1)
+[[ "$got" == "$PG_ORIG_SHA256" ]] || die "orig tarball sha256 is $got, not the pin PG_ORIG_SHA256 ($PG_ORIG_SHA256)"
 # Debian's patches are applied (dpkg-source), as in the package Debian ships.
 run dpkg-source --no-check -x "$DSC" "$WORK/postgresql"
 

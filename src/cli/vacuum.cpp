@@ -38,6 +38,8 @@ int cmd_vacuum(int argc, char** argv) {
         std::printf("vacuum: skipped (%s)\n", r.exit_reason.c_str());
     } else if (r.outcome == Outcome::failed) {
         print("vacuum: failed: %s\n", printable(r.error).c_str());
+    } else if (v.value("server", "") == "postgresql") {
+        std::printf("vacuum: nothing to do: the database is a PostgreSQL server, whose autovacuum returns space\n");
     } else if (v.value("auto_vacuum", "") != "incremental") {
         std::printf("vacuum: not possible: the file has auto_vacuum = %s (%lld free pages); see README \"Disk space\"\n",
                     v.value("auto_vacuum", "").c_str(), static_cast<long long>(v.value("free_pages_before", 0)));

@@ -1,8 +1,9 @@
 // The schema on PostgreSQL (core/pg_db.h), as PostgreSQL migrations under the same version numbers
 // as SQLite's (core/migrations.cpp). A PostgreSQL database is always made new (by `mailjobs
 // migrate` or `mailjobs copy-to`), so its first migration is the whole schema at version 9, what
-// SQLite's migrations 1-9 build; every later version gets an entry in both lists (the unit test
-// pg_schema_test compares the tables, columns, keys and indexes of the two).
+// SQLite's migrations 1-9 build; every later version gets an entry in both lists
+// (tests/cli/postgresql-schema-matches-sqlite.sh compares the tables, columns, primary keys and
+// named indexes of the two).
 //
 // How SQLite's DDL maps (share/schema.md "PostgreSQL"):
 //   - INTEGER -> BIGINT everywhere (an integer binds anywhere; counters and sizes need 64 bits);

@@ -21,6 +21,7 @@ Outcome vacuum(JobContext& ctx) {
     Db& db = ctx.db;
     if (!db.is_file()) {
         ctx.note = "the database is a PostgreSQL server: autovacuum returns its space (README \"Beyond one host\")";
+        ctx.result = {{"server", "postgresql"}};
         return Outcome::done;
     }
     const int64_t page_size = db.page_size();

@@ -11,6 +11,7 @@
 #   stop_pg_server        immediate stop; the caller removes DIR.
 #
 # The server trades durability for speed (fsync off): a test database is thrown away anyway.
+# PG_DURABLE=1 (the benchmarks) keeps PostgreSQL's defaults, so its figures are a real server's.
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
 _pg_as() {  # run a server command as the unprivileged owner of the data directory
@@ -31,12 +32,10 @@ start_pg_server() {
   cat >>"$dir/data/postgresql.conf" <<CONF
 unix_socket_directories = '$dir'
 listen_addresses = '127.0.0.1'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 max_connections = 200
 log_min_messages = warning
 CONF
+  [ "${PG_DURABLE:-0}" = 1 ] || printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$dir/data/postgresql.conf"
   for attempt in 1 2 3 4 5; do
     port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     if _pg_as "$PG_BIN/pg_ctl" -D "$dir/data" -o "-p $port" -l "$dir/server.log" -w -t 30 start >/dev/null 2>&1; then
