@@ -54,7 +54,7 @@ assert_eq "$(mails)" 2 "recovery mail"
 assert_contains "$(grep -h '^Subject:' var/maildir/new/* | sort)" "Subject: [mailjobs] session-cleanup recovered" "recovery subject"
 run 0
 assert_eq "$(http_count /alert)" 2 "nothing after recovery"
-assert_eq "$(sql "SELECT group_concat(kind || '/' || channel || '/' || status, ' ') FROM (SELECT * FROM operator_alerts ORDER BY id)")" \
+assert_eq "$(sql "SELECT group_concat(kind || '/' || channel || '/' || status, ' ') FROM (SELECT * FROM operator_alerts ORDER BY id) AS q0")" \
   "failing/email/sent failing/webhook/sent recovered/email/sent recovered/webhook/sent" "operator_alerts"
 assert_eq "$(sql "SELECT alert_state FROM job_state WHERE job = 'session-cleanup'")" ok "state after recovery"
 expect_exit 0 mj status --json

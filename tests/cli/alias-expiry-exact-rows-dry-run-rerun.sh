@@ -26,7 +26,7 @@ assert_eq "$(sql "SELECT count(*) FROM audit_logs")" 0 "dry-run audited nothing"
 expect_exit 0 mj run alias-expiry --now $NOW --json
 assert_eq "$(json_get "d[0]['counts']['aliases']")" 2002 "deactivated as counted"
 assert_eq "$(json_get "d[0]['counts']['audit_logs']")" 2002 "one audit row each"
-assert_eq "$(sql "SELECT group_concat(id || ':' || active, ' ') FROM (SELECT id, active FROM aliases WHERE id <= 6 ORDER BY id)")" \
+assert_eq "$(sql "SELECT group_concat(id || ':' || active, ' ') FROM (SELECT id, active FROM aliases WHERE id <= 6 ORDER BY id) AS q0")" \
   "1:0 2:1 3:1 4:0 5:1 6:0" "active flags"
 assert_eq "$(sql "SELECT deactivated_at || '|' || deactivated_by FROM aliases WHERE id = 1")" "$NOW|job:alias-expiry" "alias 1 stamped"
 assert_eq "$(sql "SELECT deactivated_at || '|' || deactivated_by FROM aliases WHERE id = 4")" "$((NOW - 2*D))|user" "alias 4 untouched"

@@ -30,7 +30,7 @@ assert_eq "$(stat -c %a var/audit-archive)" 700 "folder mode"
 assert_eq "$(stat -c %a "$f0") $(stat -c %a "$f1")" "600 600" "file modes"
 assert_eq "$(zcat "$f0")" '{"id":1,"user_id":3,"actor":"user:u3","action":"session.login","target":"user:u3","critical":0,"details":{"agent":"Mozilla/5.0","n":1},"ip":"192.0.2.1","created_at":'$((day0 + 10))'}
 {"id":2,"user_id":null,"actor":"job:alias-expiry","action":"alias.expired","target":"alias:abc","critical":0,"details":"not json","ip":null,"created_at":'$((day0 + 86399))'}' "lines of day 0"
-assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM audit_logs WHERE id <= 4 ORDER BY id)")" "4" "rows 1-3 deleted after archiving"
+assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM audit_logs WHERE id <= 4 ORDER BY id) AS q0")" "4" "rows 1-3 deleted after archiving"
 # the rest, in batches of 700: day files get several members; day 1's file gets a second one
 sql "INSERT INTO audit_logs(id, actor, action, critical, created_at) VALUES (9000000, 'user:late', 'session.login', 0, $day0 + $D + 7)"
 expect_exit 0 mj run audit-log-cleanup --now $NOW --set job.audit-log-cleanup.batch_size=700

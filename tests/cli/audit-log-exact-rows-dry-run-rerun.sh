@@ -17,7 +17,7 @@ assert_eq "$(json_get "d[0]['counts']['audit_logs']")" 3002 "dry-run count"
 assert_eq "$(sql "SELECT count(*) FROM audit_logs")" 4006 "dry-run deleted nothing"
 expect_exit 0 mj run audit-log-cleanup --now $NOW --json
 assert_eq "$(json_get "d[0]['counts']['audit_logs']")" 3002 "deleted as counted"
-assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM audit_logs WHERE id <= 6 ORDER BY id)")" "2,3,5,6" "rows left"
+assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM audit_logs WHERE id <= 6 ORDER BY id) AS q0")" "2,3,5,6" "rows left"
 assert_eq "$(sql "SELECT count(*) FROM audit_logs WHERE critical = 1")" 1002 "critical rows kept"
 expect_exit 0 mj run audit-log-cleanup --now $NOW --json
 assert_eq "$(json_get "d[0]['changed']")" 0 "rerun changes nothing"

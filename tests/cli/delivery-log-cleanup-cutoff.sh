@@ -31,7 +31,7 @@ assert_eq "$(sql "SELECT count(*) FROM delivery_log")" 781 "dry-run deletes noth
 expect_exit 0 mj run delivery-log-cleanup --now $NOW --set job.delivery-log-cleanup.batch_size=64
 assert_eq "$(sql "SELECT changed || '|' || counts || '|' || outcome FROM job_runs ORDER BY id DESC LIMIT 1")" \
   '700|{"delivery_log":700}|done' "history of the real run"
-assert_eq "$(sql "SELECT group_concat(s, ' ') FROM (SELECT status || ':' || count(*) AS s FROM delivery_log GROUP BY status ORDER BY status)")" \
+assert_eq "$(sql "SELECT group_concat(s, ' ') FROM (SELECT status || ':' || count(*) AS s FROM delivery_log GROUP BY status ORDER BY status) AS q0")" \
   "delivered:60 delivering:4 failed:6 pending:11" "rows left"
 assert_eq "$(sql "SELECT count(*) FROM delivery_log WHERE created_at = $cut")" 7 "rows exactly at the cutoff"
 assert_eq "$(sql "SELECT count(*) FROM delivery_log WHERE created_at < $cut AND status IN ('delivered','permanently_failed')")" 0 "expired finished rows"

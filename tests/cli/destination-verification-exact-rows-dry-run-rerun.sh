@@ -23,7 +23,7 @@ sql "INSERT INTO aliases(id, user_id, address) VALUES (1, 2, 'a@alias.example');
      INSERT INTO alias_destinations(alias_id, destination_id) VALUES (1, 5), (1, 6)"
 add_destinations 2000 $((NOW - 3*D)) $((NOW - 3600))     # expired tokens: cleared
 state() { sql "SELECT group_concat(id || ':' || ifnull(verification_token_hash, '-') || ':' || ifnull(verification_notice_at - $NOW, '-'), ' ')
-               FROM (SELECT * FROM destinations WHERE id <= 11 ORDER BY id)"; }
+               FROM (SELECT * FROM destinations WHERE id <= 11 ORDER BY id) AS q0"; }
 
 # remove_unverified = false (default): tokens only
 expect_exit 0 mj run destination-verification-expiry --dry-run --now $NOW --json
@@ -44,10 +44,10 @@ assert_eq "$(sql "SELECT count(*) || '/' || sum(ifnull(verification_notice_at, 0
 expect_exit 0 mj run destination-verification-expiry $on --now $NOW --json
 assert_eq "$(json_get "sorted(d[0]['counts'].items())")" \
   "[('alias_destinations', 1), ('destination_removal_notices', 2), ('destinations', 1), ('notification_outbox', 2)]" "real run"
-assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM destinations WHERE id <= 11 ORDER BY id)")" "1,2,3,6,7,8,9,10,11" "only 5 removed"
+assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM destinations WHERE id <= 11 ORDER BY id) AS q1")" "1,2,3,6,7,8,9,10,11" "only 5 removed"
 assert_eq "$(sql "SELECT group_concat(destination_id) FROM alias_destinations")" "6" "its alias link went with it"
-assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM destinations WHERE verification_notice_at = $NOW ORDER BY id)")" "8,11" "notices stamped"
-assert_eq "$(sql "SELECT group_concat(dedupe_key || '>' || to_address, ' ') FROM (SELECT * FROM notification_outbox ORDER BY id)")" \
+assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM destinations WHERE verification_notice_at = $NOW ORDER BY id) AS q2")" "8,11" "notices stamped"
+assert_eq "$(sql "SELECT group_concat(dedupe_key || '>' || to_address, ' ') FROM (SELECT * FROM notification_outbox ORDER BY id) AS q3")" \
   "destination_removal_notice:8>user3@example.com destination_removal_notice:11>user5@example.com" "one notice each, to the account"
 assert_contains "$(sql "SELECT subject FROM notification_outbox WHERE dedupe_key = 'destination_removal_notice:11'")" \
   "d11@box.example will be removed on $(date -u -d @$((NOW + 3*D)) '+%d %B %Y, %H:%M UTC')" "overdue: removal 3 d after the notice"

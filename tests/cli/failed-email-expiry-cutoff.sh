@@ -46,7 +46,7 @@ sql "DELETE FROM job_locks"
 expect_exit 0 mj run failed-email-expiry --now $NOW --set job.failed-email-expiry.batch_size=50
 assert_eq "$(sql "SELECT changed || '|' || counts FROM job_runs ORDER BY id DESC LIMIT 1")" \
   '405|{"failed_emails":405,"spool_files":5}' "history of the real run"
-assert_eq "$(sql "SELECT group_concat(s, ' ') FROM (SELECT status || ':' || count(*) AS s FROM failed_emails GROUP BY status ORDER BY status)")" \
+assert_eq "$(sql "SELECT group_concat(s, ' ') FROM (SELECT status || ':' || count(*) AS s FROM failed_emails GROUP BY status ORDER BY status) AS q0")" \
   "failed:24 pending:6 sending:3" "rows left"
 assert_eq "$(sql "SELECT count(*) FROM failed_emails WHERE first_failed_at = $cut")" 4 "rows exactly at the cutoff"
 assert_eq "$(ls var/spool | sort | tr '\n' ' ')" "pend-1.eml pend-2.eml pend-3.eml pend-4.eml pend-5.eml pend-6.eml " "spool files left"

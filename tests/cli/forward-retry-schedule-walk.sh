@@ -25,7 +25,7 @@ step 86400  3 "pending,3,172800"    # 24h: next at 48h
 step 172800 4 "failed,4,null"       # 48h: the last retry fails: final
 assert_eq "$(smtp_received)" 0 "nothing delivered"
 assert_eq "$(sql "SELECT last_status_code || ' ' || (last_error LIKE '%451%') || ' ' || (failed_at = $NOW + 172800) || ' ' || (final_notice_queued_at IS NOT NULL) FROM failed_emails")" "451 1 1 1" "final state"
-assert_eq "$(sql "SELECT group_concat(attempt || ':' || status_code || ':' || will_retry || ':' || coalesce(next_retry_at - $NOW, '-'), ' ') FROM (SELECT * FROM job_attempts WHERE item_table='failed_emails' ORDER BY id)")" \
+assert_eq "$(sql "SELECT group_concat(attempt || ':' || status_code || ':' || will_retry || ':' || coalesce(next_retry_at - $NOW, '-'), ' ') FROM (SELECT * FROM job_attempts WHERE item_table='failed_emails' ORDER BY id) AS q0")" \
   "1:451:1:21600 2:451:1:86400 3:451:1:172800 4:451:0:-" "every attempt recorded"
 assert_eq "$(sql "SELECT count(*) FROM notification_outbox")" 1 "one notice"
 assert_eq "$(sql "SELECT user_id || ' ' || to_address || ' ' || persona || ' ' || kind || ' ' || dedupe_key || ' ' || status FROM notification_outbox")" \

@@ -25,7 +25,7 @@ assert_eq "$(json_get "d[0]['counts']['header_snapshots']")" 503 "dry-run count 
 assert_eq "$(sql "SELECT count(*) FROM header_snapshots")" 2006 "dry-run deleted nothing"
 expect_exit 0 mj run header-snapshot-cleanup --now $NOW --json
 assert_eq "$(json_get "d[0]['counts']['header_snapshots']")" 503 "deleted as counted"
-assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM header_snapshots WHERE id <= 6 ORDER BY id)")" "2,3,6" "rows left"
+assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM header_snapshots WHERE id <= 6 ORDER BY id) AS q0")" "2,3,6" "rows left"
 assert_eq "$(orphan_snapshots)" 0 "no orphans afterwards"
 assert_eq "$(sql "SELECT count(*) FROM header_snapshots")" 1503 "the rest kept"
 expect_exit 0 mj run header-snapshot-cleanup --now $NOW --json

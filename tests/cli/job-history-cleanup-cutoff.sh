@@ -44,11 +44,11 @@ assert_eq "$(total)" "87 110 5 224 26" "dry-run deletes nothing"
 expect_exit 0 mj run job-history-cleanup --now $NOW --set job.job-history-cleanup.batch_size=16
 assert_eq "$(sql "SELECT counts FROM job_runs WHERE job = 'job-history-cleanup' ORDER BY id DESC LIMIT 1")" "$want" "counts in history"
 assert_eq "$(total)" "7 10 2 24 2" "rows left"
-assert_eq "$(sql "SELECT group_concat(job || ':' || started_at, ' ') FROM (SELECT job, started_at FROM job_runs WHERE job IN ('alpha','gamma') ORDER BY id)")" \
+assert_eq "$(sql "SELECT group_concat(job || ':' || started_at, ' ') FROM (SELECT job, started_at FROM job_runs WHERE job IN ('alpha','gamma') ORDER BY id) AS q0")" \
   "alpha:$((NOW - 200*86400 + 50*3600)) gamma:$((cut - 1 + 1))" "alpha's newest run (old) and gamma's run at the cutoff stay"
-assert_eq "$(sql "SELECT group_concat(job || ':' || created_at, ' ') FROM (SELECT job, created_at FROM operator_alerts ORDER BY id)")" \
+assert_eq "$(sql "SELECT group_concat(job || ':' || created_at, ' ') FROM (SELECT job, created_at FROM operator_alerts ORDER BY id) AS q1")" \
   "alpha:$((NOW - 200*86400)) beta:$((NOW - 86400))" "each job's newest alert stays"
-assert_eq "$(sql "SELECT group_concat(domain_id || ':' || result, ' ') FROM (SELECT domain_id, result FROM dns_checks ORDER BY id)")" \
+assert_eq "$(sql "SELECT group_concat(domain_id || ':' || result, ' ') FROM (SELECT domain_id, result FROM dns_checks ORDER BY id) AS q2")" \
   "1:fail 2:pass" "each domain's newest check stays"
 
 expect_exit 0 mj run job-history-cleanup --now $NOW

@@ -14,6 +14,6 @@ interrupt_and_resume job-history-cleanup \
   "SELECT (SELECT count(*) FROM job_attempts WHERE created_at < $NOW - 90*86400) +
           (SELECT count(*) FROM job_runs r WHERE job IN ('a','b','c','d') AND id < (SELECT max(id) FROM job_runs WHERE job = r.job))" \
   "SELECT (SELECT count(*) || ':' || total(id) FROM job_attempts WHERE created_at >= $NOW - 90*86400) || '/' ||
-          (SELECT group_concat(id) FROM (SELECT max(id) AS id FROM job_runs WHERE job IN ('a','b','c','d') GROUP BY job ORDER BY id))" \
+          (SELECT group_concat(id) FROM (SELECT max(id) AS id FROM job_runs WHERE job IN ('a','b','c','d') GROUP BY job ORDER BY id) AS q0)" \
   --now $NOW --set job.job-history-cleanup.batch_size=20
 assert_eq "$(sql "SELECT count(*) FROM job_runs WHERE job IN ('a','b','c','d')")" 4 "each job's newest run stays"

@@ -74,8 +74,11 @@ add_users() {
   sql "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < $1)
        INSERT INTO users(id, email, created_at) SELECT i, 'user' || i || '@example.com', $NOW - 400*86400 FROM c;"
 }
-# add_sessions N EXPIRES_AT LAST_SEEN_AT: N sessions of users 1..100 with these times
+# add_sessions N EXPIRES_AT LAST_SEEN_AT: N sessions of users 1..100 with these times (on
+# PostgreSQL, whose foreign keys hold where sqlite3's are off, the users are made first if missing)
 add_sessions() {
+  [ "${MJ_TEST_BACKEND:-sqlite}" != postgresql ] || sql "INSERT INTO users(id, email, created_at)
+       SELECT i, 'user' || i || '@example.com', $NOW - 400*86400 FROM generate_series(1, 100) AS i ON CONFLICT DO NOTHING"
   sql "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < $1)
        INSERT INTO sessions(user_id, token_hash, created_at, last_seen_at, expires_at)
        SELECT 1 + (i % 100), hex(randomblob(16)), $3 - 3600, $3, $2 FROM c;"

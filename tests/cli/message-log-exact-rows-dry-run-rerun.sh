@@ -24,8 +24,8 @@ expect_exit 0 mj run message-log-cleanup --now $NOW --json
 assert_eq "$(json_get "d[0]['counts']['message_logs']")" 3002 "deleted as counted"
 assert_eq "$(json_get "d[0]['counts']['header_snapshots']")" 2 "their snapshots went with them"
 assert_eq "$(json_get "json.dumps(d[0]['counts'], sort_keys=True)")" "$dry_counts" "counts per table == dry-run counts"
-assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM message_logs ORDER BY id)")" "2,4" "rows left"
-assert_eq "$(sql "SELECT group_concat(message_log_id) FROM (SELECT message_log_id FROM header_snapshots ORDER BY 1)")" "2,4" "snapshots left"
+assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM message_logs ORDER BY id) AS q0")" "2,4" "rows left"
+assert_eq "$(sql "SELECT group_concat(message_log_id) FROM (SELECT message_log_id FROM header_snapshots ORDER BY 1) AS q1")" "2,4" "snapshots left"
 day1=$(( (NOW - 90*D - 1) / D * D ))
 assert_eq "$(sql "SELECT count || '/' || bytes FROM message_stats_daily WHERE user_id = 1 AND day = $day1 AND outcome = 'delivered'")" "1/1000" "row 1 folded into its user/day/outcome"
 assert_eq "$(sql "SELECT sum(count) FROM message_stats_daily")" 3002 "every deleted row folded once"

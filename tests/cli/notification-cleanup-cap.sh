@@ -28,7 +28,7 @@ expected() {
             over AS (SELECT user_id FROM live GROUP BY user_id HAVING count(*) > 1000),
             ranked AS (SELECT id, status, row_number() OVER (PARTITION BY user_id ORDER BY created_at DESC, id DESC) AS rn
                        FROM live WHERE user_id IN (SELECT user_id FROM over))
-       SELECT count(*) || ':' || ifnull(group_concat(id), '') FROM (SELECT id FROM ranked WHERE rn > 100 AND status = 'read' ORDER BY id)"
+       SELECT count(*) || ':' || ifnull(group_concat(id), '') FROM (SELECT id FROM ranked WHERE rn > 100 AND status = 'read' ORDER BY id) AS q0"
 }
 want=$(expected)
 want_n=${want%%:*}
@@ -44,7 +44,7 @@ print(r['soft_deleted'], r['hard_deleted'], r['users_over_cap'], r['dry_run'])" 
 assert_eq "$(sql "SELECT count(*) || ':' || total(id) || ':' || total(ifnull(deleted_at, 0)) FROM notifications")" "$before" "dry-run changes nothing"
 
 expect_exit 0 mj run notification-cleanup --now $NOW --json --set job.notification-cleanup.batch_size=50
-got=$(sql "SELECT count(*) || ':' || ifnull(group_concat(id), '') FROM (SELECT id FROM notifications WHERE deleted_at = $NOW ORDER BY id)")
+got=$(sql "SELECT count(*) || ':' || ifnull(group_concat(id), '') FROM (SELECT id FROM notifications WHERE deleted_at = $NOW ORDER BY id) AS q1")
 assert_eq "$got" "$want" "exactly the expected rows soft-deleted"
 live=$(sql "SELECT count(*) FROM notifications WHERE deleted_at IS NULL")
 assert_eq "$(/usr/bin/python3 -c "
@@ -57,7 +57,7 @@ assert_eq "$(sql "SELECT count(*) FROM notifications WHERE status = 'unread' AND
 assert_eq "$(sql "SELECT count(*) FROM notifications WHERE user_id IN (2, 4) AND deleted_at IS NOT NULL")" 0 "users at or under the cap untouched"
 for u in 1 3; do
   assert_eq "$(sql "SELECT count(*) FROM (SELECT deleted_at FROM notifications WHERE user_id = $u AND (deleted_at IS NULL OR deleted_at = $NOW)
-                    ORDER BY created_at DESC, id DESC LIMIT 100) WHERE deleted_at IS NOT NULL")" 0 "user $u's newest 100 kept"
+                    ORDER BY created_at DESC, id DESC LIMIT 100) AS q2 WHERE deleted_at IS NOT NULL")" 0 "user $u's newest 100 kept"
 done
 assert_eq "$(sql "SELECT count(*) FROM notifications WHERE user_id = 5 AND deleted_at IS NOT NULL")" 10 "soft-deleted 40 d ago: gone; exactly 30 d: stay"
 assert_eq "$(sql "SELECT counts FROM job_runs ORDER BY id DESC LIMIT 1")" \

@@ -17,7 +17,7 @@ sql "CREATE TABLE app_expected(id INTEGER PRIMARY KEY);
      INSERT INTO app_expected
      SELECT id FROM (SELECT id, status, row_number() OVER (PARTITION BY user_id ORDER BY created_at DESC, id DESC) AS rn
                      FROM notifications WHERE deleted_at IS NULL AND user_id IN
-                       (SELECT user_id FROM notifications WHERE deleted_at IS NULL GROUP BY user_id HAVING count(*) > 1000))
+                       (SELECT user_id FROM notifications WHERE deleted_at IS NULL GROUP BY user_id HAVING count(*) > 1000)) AS q0
      WHERE rn > 100 AND status = 'read'"
 assert_eq "$(sql "SELECT count(*) FROM app_expected")" "$(( 2 * (48000 - 80) ))" "set-up"
 interrupt_and_resume notification-cleanup \

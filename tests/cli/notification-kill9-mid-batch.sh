@@ -37,7 +37,7 @@ kill -9 $victim; wait $victim 2>/dev/null || true
 kill "$(cat sent/blocked)"
 sent_notices() { grep -h '^X-Mailjobs-Notice: ' sent/msg.* | awk '{print $2}' | sort -n | tr '\n' ' '; }
 assert_eq "$(sent_notices)" "1 2 " "accepted before the kill"
-assert_eq "$(sql "SELECT group_concat(status, ' ') FROM (SELECT status FROM notification_outbox ORDER BY id)")" \
+assert_eq "$(sql "SELECT group_concat(status, ' ') FROM (SELECT status FROM notification_outbox ORDER BY id) AS q0")" \
   "sent sent sending sending queued queued queued queued queued queued" "state after kill -9"
 # a rerun while the dead run's claims are live: the rest goes, the claimed two wait
 expect_exit 0 mj run notification-delivery --now $((NOW + 60))

@@ -39,11 +39,11 @@ expect_exit 0 mj run overflow-hold-expiry --now $NOW --json
 assert_eq "$(json_get "d[0]['counts'].get('overflow_hold')")" 501 "purged"
 assert_eq "$(json_get "d[0]['counts'].get('overflow_hold_warnings')")" 302 "warned"
 assert_eq "$(json_get "d[0]['counts'].get('notification_outbox')")" 302 "notices queued"
-assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM overflow_hold WHERE id <= 7 ORDER BY id)")" "2,3,4,5,6,7" "rows left"
+assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM overflow_hold WHERE id <= 7 ORDER BY id) AS q0")" "2,3,4,5,6,7" "rows left"
 assert_eq "$(sql "SELECT count(*) FROM overflow_hold WHERE held_at = $NOW - 31*$D")" 0 "bulk purge"
 [ ! -e var/spool/a.eml ] || fail "spool file of a purged row is still there"
 [ -f var/spool/b.eml ] || fail "spool file of a kept row was removed"
-assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM overflow_hold WHERE warning_queued_at = $NOW ORDER BY id LIMIT 3)")" "4,5,508" "newly warned rows"
+assert_eq "$(sql "SELECT group_concat(id) FROM (SELECT id FROM overflow_hold WHERE warning_queued_at = $NOW ORDER BY id LIMIT 3) AS q1")" "4,5,508" "newly warned rows"
 assert_eq "$(sql "SELECT count(*) FROM overflow_hold WHERE warning_queued_at = $NOW")" 302 "markers set"
 # Every warning: the dedicated persona and its display name, never Porter; one per row; to the owner.
 assert_eq "$(sql "SELECT count(*) FROM notification_outbox WHERE persona = 'overflow_hold' AND from_name IS NULL

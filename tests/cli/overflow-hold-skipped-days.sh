@@ -10,9 +10,9 @@ D=86400
 sql "INSERT INTO overflow_hold(id, user_id, mail_from, rcpt_to, subject, raw_message, size_bytes, held_at) VALUES
   (1, 1, 'x@example.net', 'b@example.org', 'A', x'00', 1, $NOW - 29*$D - 12*3600),
   (2, 2, 'x@example.net', 'b@example.org', 'C', x'00', 1, $NOW - 28*$D)"
-outbox() { sql "SELECT group_concat(dedupe_key || '@' || (created_at - $NOW), ' ') FROM (SELECT * FROM notification_outbox ORDER BY id)"; }
+outbox() { sql "SELECT group_concat(dedupe_key || '@' || (created_at - $NOW), ' ') FROM (SELECT * FROM notification_outbox ORDER BY id) AS q0"; }
 sent() { sql "UPDATE notification_outbox SET status = 'sent', sent_at = $1 WHERE status = 'queued'"; }
-left() { sql "SELECT ifnull(group_concat(id), '-') FROM (SELECT id FROM overflow_hold ORDER BY id)"; }
+left() { sql "SELECT ifnull(group_concat(id), '-') FROM (SELECT id FROM overflow_hold ORDER BY id) AS q1"; }
 
 expect_exit 0 mj run overflow-hold-expiry --now $NOW
 sent $NOW

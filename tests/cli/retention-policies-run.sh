@@ -63,7 +63,7 @@ assert_eq "$(sql "SELECT count(*) FROM app_events")" 1002 "dry-run deletes nothi
 expect_exit 0 mj run retention-policies --now $NOW
 assert_eq "$(sql "SELECT changed || '|' || counts FROM job_runs ORDER BY id DESC LIMIT 1")" \
   '920|{"app_events":900,"notification_outbox":20}' "history of the real run"
-assert_eq "$(sql "SELECT group_concat(k, ' ') FROM (SELECT kind || ':' || count(*) AS k FROM app_events GROUP BY kind ORDER BY kind)")" \
+assert_eq "$(sql "SELECT group_concat(k, ' ') FROM (SELECT kind || ':' || count(*) AS k FROM app_events GROUP BY kind ORDER BY kind) AS q0")" \
   "billing:100 login:2" "billing rows kept by where; the row at the cutoff and the newer one stay"
 assert_eq "$(sql "SELECT count(*) FROM app_events WHERE created_at = $cut")" 1 "row exactly at the cutoff"
 assert_eq "$(sql "SELECT count(*) FROM app_pageviews")" 500 "disabled policy does nothing"

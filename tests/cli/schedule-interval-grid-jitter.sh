@@ -26,7 +26,7 @@ assert_eq "$(runs forward-retry)" $ticks "every 15m runs on every jittered 15-mi
 # stagger) never moves, so every later run comes at the same second of the day (+-1 s jitter)
 assert_eq "$(runs delivery-log-cleanup)" 2 "every 24h: twice in 25 hours"
 spread=$(sql "SELECT max(m) - min(m) FROM (SELECT clock_at % 86400 AS m FROM job_runs WHERE job='delivery-log-cleanup'
-  AND id > (SELECT min(id) FROM job_runs WHERE job='delivery-log-cleanup'))")
+  AND id > (SELECT min(id) FROM job_runs WHERE job='delivery-log-cleanup')) AS q0")
 assert_le "$spread" 1 "daily runs at the same time of day"
 due=$(sql "SELECT next_due_at FROM job_state WHERE job='delivery-log-cleanup'")
 last=$(sql "SELECT max(clock_at) FROM job_runs WHERE job='delivery-log-cleanup'")

@@ -24,7 +24,7 @@ sql "INSERT INTO users(id, uuid, email, created_at) VALUES(1, 'uuid-1', 'user1@e
 
 nd_runs() { sql "SELECT count(*) FROM job_runs WHERE job = 'notification-delivery' AND id > $1"; }
 expect_exit 0 mj tick --now $NOW --max-runtime 60s
-assert_eq "$(sql "SELECT group_concat(kind || '=' || status, ' ') FROM (SELECT kind, status FROM notification_outbox ORDER BY kind)")" \
+assert_eq "$(sql "SELECT group_concat(kind || '=' || status, ' ') FROM (SELECT kind, status FROM notification_outbox ORDER BY kind) AS q0")" \
   "account_deleted=sent overflow_hold_warning=sent" "both notices sent in the tick that queued them"
 assert_eq "$(ls var/md/new | wc -l)" 2 "e-mails written"
 assert_eq "$(grep -l '^Delivered-To: user2@example.com$' var/md/new/* | wc -l)" 1 "deletion notice to the deleted user's address"

@@ -21,12 +21,12 @@ check_at 2027-03-08T01:00
 assert_eq "$(sql "SELECT group_concat(threshold) FROM usage_threshold_events WHERE quota_bytes = 2000")" 60 "62 % of the new quota: 60 again, for 2000"
 use 1 450 2027-03-09T00:00
 check_at 2027-03-09T01:00
-assert_eq "$(sql "SELECT group_concat(threshold) FROM (SELECT threshold FROM usage_threshold_events WHERE quota_bytes = 2000 ORDER BY 1)")" "60,70,80" "85 % of 2000"
+assert_eq "$(sql "SELECT group_concat(threshold) FROM (SELECT threshold FROM usage_threshold_events WHERE quota_bytes = 2000 ORDER BY 1) AS q0")" "60,70,80" "85 % of 2000"
 assert_eq "$(outbox_keys 1)" "usage_threshold:1:$(t 2027-03-01):1000:80 usage_threshold:1:$(t 2027-03-01):2000:80" "80 % mailed once per quota"
 # Downgrade back to 1000: 1700 bytes is 170 %: 100 is new for 1000; 60..80 were recorded already.
 sql "UPDATE users SET quota_bytes = 1000 WHERE id = 1"
 check_at 2027-03-10T00:00
-assert_eq "$(sql "SELECT group_concat(threshold) FROM (SELECT threshold FROM usage_threshold_events WHERE quota_bytes = 1000 ORDER BY 1)")" "60,70,80,100" \
+assert_eq "$(sql "SELECT group_concat(threshold) FROM (SELECT threshold FROM usage_threshold_events WHERE quota_bytes = 1000 ORDER BY 1) AS q1")" "60,70,80,100" \
   "back on 1000: only 100 is new"
 assert_eq "$(sql "SELECT count(*) FROM notification_outbox")" 3 "and mailed once"
 assert_eq "$(sql "SELECT used_bytes || '/' || quota_bytes FROM usage_threshold_events WHERE threshold = 100")" "1700/1000" "event keeps usage and quota"

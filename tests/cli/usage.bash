@@ -31,7 +31,7 @@ quota_user() {
 # events USER: "threshold/kind@cycle_start(ISO date)" of the user's events, in order
 events() {
   sql "SELECT ifnull(group_concat(x, ' '), '-') FROM (SELECT threshold || '/' || kind || '@' || date(cycle_start, 'unixepoch') || '/' || quota_bytes AS x
-       FROM usage_threshold_events WHERE user_id = $1 ORDER BY cycle_start, quota_bytes, kind, threshold)"
+       FROM usage_threshold_events WHERE user_id = $1 ORDER BY cycle_start, quota_bytes, kind, threshold) AS q0"
 }
-outbox_keys() { sql "SELECT ifnull(group_concat(dedupe_key, ' '), '-') FROM (SELECT dedupe_key FROM notification_outbox WHERE user_id = $1 ORDER BY id)"; }
+outbox_keys() { sql "SELECT ifnull(group_concat(dedupe_key, ' '), '-') FROM (SELECT dedupe_key FROM notification_outbox WHERE user_id = $1 ORDER BY id) AS q1"; }
 check_at() { expect_exit 0 mj run usage-threshold-check --now "$1"; }

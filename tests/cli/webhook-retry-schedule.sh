@@ -36,7 +36,7 @@ assert_eq "$(http_count /down)" 5 "nothing after permanently_failed"
 
 # every attempt of delivery 1, in order
 assert_eq "$(sql "SELECT group_concat(attempt || ':' || status_code || ':' || will_retry || ':' || coalesce(next_retry_at - created_at, '-'), ' ')
-                  FROM (SELECT * FROM job_attempts WHERE item_table = 'delivery_log' AND item_id = 1 ORDER BY attempt)")" \
+                  FROM (SELECT * FROM job_attempts WHERE item_table = 'delivery_log' AND item_id = 1 ORDER BY attempt) AS q0")" \
   "1:503:1:60 2:503:1:300 3:503:1:1800 4:503:1:7200 5:503:0:-" "attempts: number, code, will_retry, wait"
 assert_eq "$(sql "SELECT count(*) FROM job_attempts WHERE item_id = 1 AND error = 'HTTP 503: busy, try later' AND duration_ms >= 0 AND run_id IS NOT NULL")" 5 "errors and durations"
 assert_eq "$(http_py "[r['headers']['x-mailjobs-attempt'] for r in reqs if r['path'] == '/down']")" '["1", "2", "3", "4", "5"]' "attempt headers"
