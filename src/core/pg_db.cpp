@@ -259,6 +259,12 @@ PgDb::PgDb(const std::string& url, PGconn* conn, int64_t lock_timeout_ms) : Db(u
         run("SET TIME ZONE 'UTC'");
         run("SET client_encoding = 'UTF8'");
         run("SET lock_timeout = " + std::to_string(lock_timeout_ms));
+        // Every statement is planned for its values: a batch's LIMIT and time bounds decide
+        // between the time index and a scan, and the generic plan PostgreSQL switches to after
+        // five runs of a prepared statement knows neither (the purge's candidate select then
+        // scanned the whole table for each batch of 50: 50 rows/s). Planning costs well under a
+        // millisecond; a batch does one or two statements.
+        run("SET plan_cache_mode = force_custom_plan");
     } catch (...) {
         PQfinish(conn_);  // no destructor runs for an object whose constructor threw
         throw;
