@@ -2,8 +2,9 @@
 # self-reference (digested notices point at their digest, copied after them) and raw message bytes
 # goes into the test's empty PostgreSQL database; every row arrives once, verified; ids continue
 # after the copy's; a copy killed midway resumes with nothing twice; a row PostgreSQL refuses
-# (text that is not UTF-8) stops it with the table and row named, exit 3, and the rerun after the
-# fix finishes; a target that holds rows of its own is refused.
+# (text that is not UTF-8, a NUL byte in text, two addresses equal under citext's case folding but
+# not under SQLite's ASCII NOCASE) stops it with the table and row named, exit 3, and the rerun
+# after the fix finishes; a target that holds rows of its own is refused.
 . "$(dirname "$0")/lib.sh"
 [ "${MJ_TEST_BACKEND:-}" = postgresql ] || fail "run with MJ_TEST_BACKEND=postgresql (tests/cli/run-all.sh)"
 src=var/src.db
@@ -67,8 +68,18 @@ expect_exit 3 mj --database $src copy-to "$url_b"
 assert_eq "$(wc -l <<<"$ERR")" 1 "one line"
 assert_contains "$ERR" "copy-to: table users, row id=50: PostgreSQL refuses it: invalid byte sequence for encoding \"UTF8\""
 sqlite3 $src "UPDATE users SET email = 'fixed@example.org' WHERE id = 50"
+# A NUL byte inside text (SQLite keeps it; PostgreSQL's text cannot): named, nothing cut short.
+sqlite3 $src "INSERT INTO users(id, email, created_at) VALUES (51, CAST(x'6e756c00406578616d706c652e6f7267' AS TEXT), $NOW)"
+expect_exit 3 mj --database $src copy-to "$url_b"
+assert_contains "$ERR" "copy-to: table users, row id=51: PostgreSQL refuses it: a text value holds a NUL byte"
+sqlite3 $src "UPDATE users SET email = 'nul@example.org' WHERE id = 51"
+# Two addresses that SQLite's NOCASE (ASCII only) keeps apart and citext (every letter) makes one.
+sqlite3 $src "INSERT INTO users(id, email, created_at) VALUES (52, 'Émile@example.org', $NOW), (53, 'émile@example.org', $NOW)"
+expect_exit 3 mj --database $src copy-to "$url_b"
+assert_contains "$ERR" "copy-to: table users, row id=53: PostgreSQL refuses it: duplicate key value violates unique constraint"
+sqlite3 $src "UPDATE users SET email = 'emile2@example.org' WHERE id = 53"
 expect_exit 0 mj --database $src copy-to "$url_b" --quiet
-assert_contains "$OUT" "copy-to: 60045 rows in"
+assert_contains "$OUT" "copy-to: 60048 rows in"
 
 # Into a database that holds rows of its own (not from an earlier copy-to): refused.
 pg_admin -c "DROP DATABASE \"${PG_DB}_b\" WITH (FORCE)" -c "CREATE DATABASE \"${PG_DB}_b\" OWNER \"$MJ_TEST_PG_USER\"" >/dev/null
