@@ -27,7 +27,9 @@ start_pg_server() {
     chown "$PG_OS_USER" "$dir"
   fi
   chmod 0711 "$dir"  # the server's user reaches its data directory; only its owner reads it
-  _pg_as "$PG_BIN/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C --auth-local=trust \
+  # C.UTF-8: code-point order, as SQLite's BINARY, and Unicode case folding for citext, as a
+  # server made with a UTF-8 locale has (the C locale folds ASCII only).
+  _pg_as "$PG_BIN/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=trust \
     --auth-host=scram-sha-256 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
   cat >>"$dir/data/postgresql.conf" <<CONF
 unix_socket_directories = '$dir'
