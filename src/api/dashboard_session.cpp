@@ -37,7 +37,7 @@ std::string session_secret_path(const Config& config) {
     const std::string file = config.path("dashboard", "session_secret_file");
     if (!file.empty()) return file;
     const std::string database = config.path("general", "database");
-    if (database.find("://") == std::string::npos) return database + ".dashboard-secret";
+    if (!Db::is_server(database)) return database + ".dashboard-secret";
     // PostgreSQL: no database folder; beside jobs.ini (every host of the dashboard needs the same
     // secret for its cookies: give them one session_secret_file).
     const std::string& ini = config.file();

@@ -86,7 +86,7 @@ void database_checks(const Config& config, const DoctorOptions& o, std::vector<C
     const std::string folder = folder_of(path);
     // PostgreSQL (a URL): no file, folder, WAL, auto_vacuum or free disk of ours to check; the
     // server answers for them (README "Beyond one host").
-    const bool server = path.find("://") != std::string::npos;
+    const bool server = Db::is_server(path);
     if (!server) {
     // The file system first: it matters even before the file exists.
     std::string err;

@@ -12,8 +12,9 @@ namespace {
 
 [[noreturn]] void fail(const std::string& message) { throw Error(kExitDatabase, message); }
 
-// The URL scheme a `[general] database` value names, or "" for a file path. A relative value was
-// made absolute against jobs.ini's folder (Config::path), so the scheme may follow a '/'.
+// The URL scheme a `[general] database` value names, or "" for a file path. Config::path leaves a
+// URL alone, but a caller may still have put a folder in front ("/home/u/mailjobs/postgres://db"),
+// so the scheme may follow a '/'.
 std::string scheme_of(const std::string& database) {
     const auto sep = database.find("://");
     if (sep == std::string::npos) return "";
@@ -22,13 +23,7 @@ std::string scheme_of(const std::string& database) {
     return database.substr(start, sep - start);
 }
 
-bool is_postgresql(const std::string& database) {
-    const std::string scheme = scheme_of(database);
-    return scheme == "postgresql" || scheme == "postgres";
-}
-
-// The URL itself: `database` is a path key, so a relative value was prefixed with jobs.ini's
-// folder ("/home/u/mailjobs/postgresql://..."); the URL starts at its scheme.
+// The URL itself, from its scheme on.
 std::string url_of(const std::string& database) {
     const auto sep = database.find("://");
     const auto slash = database.rfind('/', sep);
@@ -36,6 +31,11 @@ std::string url_of(const std::string& database) {
 }
 
 }  // namespace
+
+bool Db::is_server(const std::string& database) {
+    const std::string scheme = scheme_of(database);
+    return scheme == "postgresql" || scheme == "postgres";
+}
 
 Statement::Statement(Db& db, const std::string& sql) : impl_(db.prepare(sql)) {}
 
@@ -53,7 +53,7 @@ Db::OpenOptions Db::options(const Config& config) {
 }
 
 std::unique_ptr<Db> Db::open(const std::string& path, int64_t busy_timeout_ms, Migrate migrate, const OpenOptions& options) {
-    std::unique_ptr<Db> db = is_postgresql(path) ? open_postgresql(url_of(path), busy_timeout_ms)
+    std::unique_ptr<Db> db = is_server(path) ? open_postgresql(url_of(path), busy_timeout_ms)
                                                  : open_sqlite(path, busy_timeout_ms, options);  // checked, unchanged so far
     db->max_transaction_us_ = options.max_transaction_us;
     try {
@@ -70,7 +70,7 @@ std::unique_ptr<Db> Db::open(const std::string& path, int64_t busy_timeout_ms, M
 }
 
 std::unique_ptr<Db> Db::open_plain(const std::string& path, int64_t busy_timeout_ms, Access access) {
-    if (is_postgresql(path)) {
+    if (is_server(path)) {
         std::unique_ptr<Db> db = open_postgresql(url_of(path), busy_timeout_ms);
         if (access == Access::read_only) db->set_query_only(true);
         return db;
@@ -80,15 +80,15 @@ std::unique_ptr<Db> Db::open_plain(const std::string& path, int64_t busy_timeout
 
 std::unique_ptr<Db> Db::open_scratch() { return open_sqlite_scratch(); }
 
-bool Db::open_elsewhere(const std::string& path) { return !is_postgresql(path) && sqlite_open_elsewhere(path); }
+bool Db::open_elsewhere(const std::string& path) { return !is_server(path) && sqlite_open_elsewhere(path); }
 
 std::string Db::file_problem(const std::string& path) {
-    if (is_postgresql(path)) return "";  // a server: `doctor` connects to see
+    if (is_server(path)) return "";  // a server: `doctor` connects to see
     return sqlite_file_problem(path);
 }
 
 std::unique_ptr<WalCheckpointConnection> Db::open_checkpoint_connection(const std::string& path) {
-    if (is_postgresql(path)) return nullptr;
+    if (is_server(path)) return nullptr;
     return open_sqlite_checkpoint_connection(path);
 }
 

@@ -116,6 +116,8 @@ public:
     // file, read-only file or folder, not a SQLite file), as its one-line message; "" when none.
     // A missing file is "" too (open creates it). Touches nothing (`mailjobs doctor`).
     static std::string file_problem(const std::string& path);
+    // Whether a `[general] database` value names a PostgreSQL server (postgresql://...), not a file.
+    static bool is_server(const std::string& database);
     // An empty database in memory, gone when closed (a scratch schema).
     static std::unique_ptr<Db> open_scratch();
     // Whether another process has the database at `path` open now (`restore` refuses then). Read

@@ -211,7 +211,7 @@ std::vector<ConfigProblem> check_operator_policies_read_only(const std::string& 
         for (const auto& m : migrations()) fresh->exec(m.sql);
         return check_operator_policies(*fresh, config);
     };
-    if (path.find("://") == std::string::npos && access(path.c_str(), F_OK) != 0) {  // a file (not a PostgreSQL URL)
+    if (!Db::is_server(path) && access(path.c_str(), F_OK) != 0) {  // a file that is not there yet
         *note = "database " + path + " does not exist yet: policies checked against the tables a new database gets";
         return fresh_schema();
     }
