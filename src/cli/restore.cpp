@@ -31,6 +31,11 @@ int cmd_restore(int argc, char** argv) {
     const std::string file = args["file"].as<std::string>();
     Config config = load_config(args);
     const std::string db = config.path("general", "database");
+    // A server's database is put back with its own tools; without this the URL would be taken
+    // for a file name.
+    if (Db::is_server(db))
+        throw Error(kExitUsage, "restore: the database is a PostgreSQL server: restore it with pg_restore or psql "
+                                "(README \"Beyond one host\"); nothing was changed");
     if (Db::open_elsewhere(db))
         throw Error(kExitLocked, "restore: " + db + " is open in another process (the application or a mailjobs run): "
                                  "stop the application and comment out the cron line first; nothing was changed");

@@ -9,7 +9,7 @@ printf '[job.account-deletion]\nspool_dir = var/spool\n' >> jobs.ini
 add_account 1 5000
 add_account 2 100
 sql "UPDATE users SET status = 'deleted', deleted_at = $NOW - 5*86400 WHERE id = 1"
-cp -a var "$WORK/var0"
+cp -a var "$WORK/var0"; db_save start
 # Runs until the job reports done: on a loaded machine one run may end at its time budget (exit 0,
 # outcome more) and the next one continues.
 run_to_end() {
@@ -24,7 +24,7 @@ run_to_end
 reference=$(db_state)
 progress="SELECT count(*) FROM message_logs"
 for sig in TERM KILL; do
-  rm -rf var && cp -a "$WORK/var0" var
+  rm -rf var && cp -a "$WORK/var0" var && db_restore start
   stop_mid_run $sig "$progress" account-deletion --now $NOW --set job.account-deletion.batch_size=10
   [ "$(sql "SELECT count(*) FROM users WHERE id = 1")" = 1 ] || fail "$sig: the run finished before the signal"
   assert_eq "$(sql "SELECT status FROM account_deletions WHERE user_uuid = 'uuid-1'")" running "$sig: deletion running"

@@ -4,6 +4,7 @@
 # backup began, with no gap (a consistent snapshot, not pages from different moments). The file is
 # 0600 in a 0700 folder; history has the run with its counts; --dry-run writes nothing.
 here=$(cd "$(dirname "$0")" && pwd)
+# backend: sqlite-only: the backup job copies the SQLite file; on PostgreSQL it says pg_dump and ends
 . "$here/lib.sh"
 init_db
 add_users 3

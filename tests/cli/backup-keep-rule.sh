@@ -1,6 +1,7 @@
 # The backup job once a day for 40 days (--now): the folder keeps the newest backup of each of the
 # last 7 days and of each of the last 4 ISO weeks ([backup] keep_daily, keep_weekly), so 9 files;
 # another folder's files and names that are not backups are never touched.
+# backend: sqlite-only: backup files of the SQLite database
 . "$(dirname "$0")/lib.sh"
 init_db
 mkdir -p var/backups

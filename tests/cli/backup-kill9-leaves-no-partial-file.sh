@@ -1,6 +1,7 @@
 # kill -9 in the middle of a backup leaves no file under a backup's final name (only NAME.part files),
 # the database is intact, and the next backup removes the parts, says so in history, and succeeds.
 # A budget too short for the copy fails the run with the reason and keeps nothing.
+# backend: sqlite-only: backup files of the SQLite database
 . "$(dirname "$0")/lib.sh"
 init_db
 add_users 1

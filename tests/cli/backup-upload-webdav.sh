@@ -2,6 +2,7 @@
 # mod_webdav, basic auth), verified by size, and recorded in archive_uploads; the server's copy equals
 # the local file. A read-only folder (403) fails the run (exit 1) with the reason in one line, and the
 # local backup is still written and kept.
+# backend: sqlite-only: backup files of the SQLite database
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../servers/lighttpd.sh"
 . "$(dirname "$0")/../servers/webdav.sh"

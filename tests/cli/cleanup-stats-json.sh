@@ -1,5 +1,6 @@
 # `mailjobs cleanup stats --json`: every table with rows, bytes and oldest row, matching what
 # sqlite3 says about the same file; --no-bytes skips the sizes; the text form lists the tables.
+# backend: sqlite-only: compares with SQLite's dbstat of the same file
 . "$(dirname "$0")/lib.sh"
 init_db
 add_users 100

@@ -1,4 +1,5 @@
 # share/completion/mailjobs.bash completes commands, job names and options from the binary (issue 16).
+# backend: sqlite-only: no database
 . "$(dirname "$0")/lib.sh"
 comp=$(cd "$(dirname "$0")/../.." && pwd)/share/completion/mailjobs.bash
 [ -f "$comp" ] || fail "missing $comp"

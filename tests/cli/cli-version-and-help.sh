@@ -1,4 +1,5 @@
 # `mailjobs --version` and `mailjobs help COMMAND` (issue 16).
+# backend: sqlite-only: no database
 . "$(dirname "$0")/lib.sh"
 expect_exit 0 mj --version
 [[ $OUT =~ ^mailjobs\ [^\ ]+$ ]] || fail "--version: '$OUT'"

@@ -1,6 +1,7 @@
 # The implicit ./jobs.ini of the cron line exists but cannot be read, or is a folder: exit 2 with
 # the reason, never built-in defaults (those would create a fresh empty database and exit 0 while
 # the real database is never cleaned). --config DIR says "is a directory".
+# backend: sqlite-only: an unreadable jobs.ini: no database is opened
 . "$(dirname "$0")/lib.sh"
 rm jobs.ini
 # 1. ./jobs.ini is a directory

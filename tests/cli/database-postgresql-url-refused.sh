@@ -2,6 +2,7 @@
 # exit 2 for a URL without a user or with a password in it (which `config` and `ps` would show;
 # the password is never repeated), exit 3 for a server that does not answer. Nothing is created
 # (no file named after the URL, no SQLite database instead). Runs without a PostgreSQL server.
+# backend: sqlite-only: the URL is refused before any database is opened
 . "$(dirname "$0")/lib.sh"
 printf '[general]\ndatabase = postgresql://db.example/mailjobs\nlog_file = -\n' > jobs.ini
 expect_exit 2 mj tick --now $NOW

@@ -1,6 +1,7 @@
 # A database mailjobs creates is 0600 like its log, -wal and -shm too (SQLite gives them the main
 # file's mode); `[general] database_mode` sets another (exactly, whatever the umask); an existing
 # database's mode is never changed; a bad mode is a config error (exit 2) and creates nothing.
+# backend: sqlite-only: the mode of the SQLite file mailjobs creates
 . "$(dirname "$0")/lib.sh"
 umask 022
 mode() { stat -c %a "$1"; }

@@ -1,4 +1,5 @@
 # A read-only database (chmod 444) is refused with exit 3 and left unchanged, even for root.
+# backend: sqlite-only: a read-only SQLite file
 . "$(dirname "$0")/lib.sh"
 init_db
 add_users 3

@@ -4,6 +4,7 @@
 # counts exactly the rows that are gone; once space is freed the next run finishes. (2) The
 # application filled the disk before the purge: a clear error and exit code, the database
 # unchanged; after space is freed the run finishes. Needs root (mount); skipped otherwise.
+# backend: sqlite-only: the file system under the SQLite file fills up
 . "$(dirname "$0")/lib.sh"
 rmdir var
 mkdir var

@@ -1,5 +1,6 @@
 # doctor names each way the database can be wrong, with its fix, exit 1 (issue 16): missing,
 # read-only folder, not in WAL, auto_vacuum NONE, schema newer and older than the binary.
+# backend: sqlite-only: doctor's checks of the SQLite file (WAL, auto_vacuum, a read-only folder)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/doctor.bash"
 expect_exit 0 mjd doctor

@@ -4,6 +4,7 @@
 # sendmail (transport = sendmail), /etc/resolv.conf (a host name), the CA bundle (https),
 # /usr/share/zoneinfo (a timezone other than UTC). chroot needs root: skipped, said clearly, if not.
 HERE=$(cd "$(dirname "$0")" && pwd)
+# backend: sqlite-only: the binary and a SQLite file in an empty chroot (its last part reaches the run's PostgreSQL from there)
 . "$HERE/lib.sh"
 . "$HERE/../servers/http_helpers.sh"
 if [ "$(id -u)" -ne 0 ] || ! command -v chroot >/dev/null; then
@@ -110,3 +111,26 @@ assert_contains "$ERR" "Europe/Berlin" "timezone error names the zone"
 assert_contains "$ERR" "/usr/share/zoneinfo is missing" "timezone error names the zone database"
 
 assert_eq "$(sqlr "PRAGMA integrity_check")" ok "integrity"
+
+# --- PostgreSQL from the empty chroot (when run-all.sh started the test server): libpq must find
+# nothing through NSS or getaddrinfo (no /etc/passwd, /etc/hosts, ~/.pgpass): the user, hostaddr
+# and passfile come from the URL, so migrate, a purge and status work with only the passfile added.
+if [ -n "${MJ_TEST_PG_PORT:-}" ]; then
+  pgdb=t_chroot_$$
+  pgsu() { psql -X -q -At -h "$MJ_TEST_PG_SOCKET" -p "$MJ_TEST_PG_PORT" -U "$MJ_TEST_PG_SUPERUSER" "$@"; }
+  pgsu -d postgres -c "CREATE DATABASE $pgdb OWNER $MJ_TEST_PG_USER"
+  trap 'pgsu -d postgres -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" >/dev/null 2>&1; _cleanup' EXIT
+  (umask 077 && cp "$MJ_TEST_PG_PASSFILE" "$ROOT/app/pgpass")
+  printf '[general]\ndatabase = postgresql://%s@127.0.0.1:%s/%s?passfile=/app/pgpass\nlog_file = var/pg.log\n' \
+    "$MJ_TEST_PG_USER" "$MJ_TEST_PG_PORT" "$pgdb" > "$ROOT/app/pg.ini"
+  mjp() { chroot "$ROOT" /app/mailjobs "$@" --config /app/pg.ini; }
+  expect_exit 0 mjp migrate
+  pgsu -d "$pgdb" -c "INSERT INTO users(id, email, created_at) SELECT i, 'user' || i || '@example.com', $NOW - 400*86400 FROM generate_series(1, 10) AS i;
+    INSERT INTO sessions(user_id, token_hash, created_at, last_seen_at, expires_at)
+    SELECT 1 + i % 10, md5(i::text), $NOW - 90*86400, CASE WHEN i <= 20 THEN $NOW - 60*86400 ELSE $NOW - 3600 END,
+           CASE WHEN i <= 20 THEN $NOW - 40*86400 ELSE $NOW + 86400 END FROM generate_series(1, 30) AS i"
+  expect_exit 0 mjp run session-cleanup --now $NOW
+  assert_eq "$(pgsu -d "$pgdb" -c "SELECT count(*) FROM sessions")" 10 "sessions left by the purge on PostgreSQL"
+  expect_exit 0 mjp status
+  assert_contains "$OUT" "session-cleanup" "status on PostgreSQL in the chroot"
+fi

@@ -26,7 +26,7 @@ assert_eq "$(sql "SELECT counts FROM job_runs WHERE dry_run = 1")" '{"waiting_us
 expect_exit 0 mj run forward-retry --now $NOW
 assert_eq "$(smtp_received)" 1 "only the active user's mail is sent"
 assert_eq "$(smtp_field 'm["rcpt_tos"][0]')" "dest1@example.org" "recipient"
-assert_eq "$(sql "SELECT group_concat(id || ':' || status || ':' || attempts || ':' || coalesce(claimed_by, '-'), ' ') FROM failed_emails WHERE id > 1")" \
+assert_eq "$(sql "SELECT group_concat(id || ':' || status || ':' || attempts || ':' || ifnull(claimed_by, '-'), ' ') FROM failed_emails WHERE id > 1")" \
   "2:pending:0:- 3:pending:0:- 4:pending:0:- 5:sending:0:dead" "inactive users' rows wait, unclaimed, attempts unchanged"
 assert_eq "$(sql "SELECT count(*) FROM job_attempts WHERE item_id > 1")" 0 "no attempt recorded for them"
 assert_eq "$(sql "SELECT count(*) FROM notification_outbox")" 0 "no notice"

@@ -3,6 +3,7 @@
 # backup (exit 3), no FILE (exit 2). With the application stopped it puts the backup back: the rows
 # as they were at the backup, integrity ok, the previous file kept beside it, and the next command
 # works on the restored database.
+# backend: sqlite-only: restore replaces the SQLite file
 . "$(dirname "$0")/lib.sh"
 init_db
 add_users 5

@@ -25,8 +25,8 @@ try() {  # try EXPECTED_EXIT: one due message through forward-retry; leaves its 
   sql "DELETE FROM failed_emails"
   add_failed 1
   expect_exit "$1" mj run forward-retry --now $NOW
-  ROW=$(sql "SELECT status || '|' || attempts || '|' || coalesce(last_error,'') FROM failed_emails")
-  RUNERR=$(sql "SELECT coalesce(error,'') FROM job_runs ORDER BY id DESC LIMIT 1")
+  ROW=$(sql "SELECT status || '|' || attempts || '|' || ifnull(last_error, '') FROM failed_emails")
+  RUNERR=$(sql "SELECT ifnull(error, '') FROM job_runs ORDER BY id DESC LIMIT 1")
 }
 sed -i 's/^log_file.*/&\nca_bundle = cert.pem/' jobs.ini
 

@@ -2,6 +2,7 @@
 # "# mailjobs metrics") or creates a missing one. The live database, its -wal/-shm (also through a
 # hard link or symlink, and a -wal that does not exist right now), jobs.ini, the log, anyone's
 # file and a folder are refused: exit 2, one error line, the file byte-for-byte unchanged.
+# backend: sqlite-only: the SQLite file, its -wal and -shm as --prom targets
 . "$(dirname "$0")/lib.sh"
 init_db
 add_users 3

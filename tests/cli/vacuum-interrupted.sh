@@ -1,5 +1,6 @@
 # The vacuum job in one-page steps: SIGTERM stops it between steps and the next run continues;
 # kill -9 mid-step loses nothing (integrity ok, every row there); a rerun frees nothing.
+# backend: sqlite-only: VACUUM of the SQLite file; on PostgreSQL autovacuum does it (postgresql-file-jobs)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/helpers/interrupt.sh"
 init_db

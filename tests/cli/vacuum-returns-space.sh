@@ -2,6 +2,7 @@
 # steps: the file shrinks by about the freed pages, freelist_count ends at 0, the data is intact;
 # --dry-run only reports; a rerun frees nothing; the run is in history with its counts. A file made
 # without auto_vacuum = INCREMENTAL is reported and left alone.
+# backend: sqlite-only: VACUUM of the SQLite file; on PostgreSQL autovacuum does it (postgresql-file-jobs)
 . "$(dirname "$0")/lib.sh"
 init_db
 add_users 2

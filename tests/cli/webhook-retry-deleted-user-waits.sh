@@ -27,7 +27,7 @@ assert_eq "$(sql "SELECT counts FROM job_runs WHERE dry_run = 1")" '{"waiting_us
 expect_exit 0 mj run webhook-retry --now $NOW
 assert_eq "$(http_count /)" 1 "only the active user's webhook is called"
 assert_eq "$(http_count /u1)" 1 "the active user's delivery"
-assert_eq "$(sql "SELECT group_concat(id || ':' || status || ':' || attempts || ':' || coalesce(claimed_by, '-'), ' ') FROM delivery_log WHERE id > 1")" \
+assert_eq "$(sql "SELECT group_concat(id || ':' || status || ':' || attempts || ':' || ifnull(claimed_by, '-'), ' ') FROM delivery_log WHERE id > 1")" \
   "2:pending:0:- 3:failed:2:- 4:pending:0:- 5:failed:1:-" "inactive users' deliveries wait"
 assert_eq "$(sql "SELECT count(*) FROM job_attempts WHERE item_id > 1")" 0 "no attempts"
 assert_eq "$(sql "SELECT counts FROM job_runs WHERE job = 'webhook-retry' AND dry_run = 0 ORDER BY id DESC LIMIT 1")" \

@@ -40,7 +40,7 @@ assert_eq "$(http_py "$r['headers']['x-mailjobs-delivery']")" "$(sql "SELECT uui
 assert_eq "$(http_py "$r['headers']['x-mailjobs-attempt']")" 1 "attempt header"
 assert_eq "$(sql "SELECT status, attempts, last_status_code, delivered_at, next_retry_at IS NULL, claimed_by IS NULL FROM delivery_log")" \
   "delivered|1|200|$NOW|1|1" "row after delivery"
-assert_eq "$(sql "SELECT attempt, status_code, coalesce(error,'-'), will_retry, next_retry_at IS NULL FROM job_attempts")" "1|200|-|0|1" "attempt row"
+assert_eq "$(sql "SELECT attempt, status_code, ifnull(error, '-'), will_retry, next_retry_at IS NULL FROM job_attempts")" "1|200|-|0|1" "attempt row"
 # rerun: nothing more to send (BJ-27)
 expect_exit 0 mj run webhook-retry --now $((NOW + 86400))
 assert_eq "$(http_count)" 1 "no second POST"

@@ -43,3 +43,55 @@ CREATE FUNCTION bits_to_bytea(b bit varying) RETURNS bytea LANGUAGE sql IMMUTABL
 CREATE CAST (bit varying AS bytea) WITH FUNCTION bits_to_bytea(bit varying) AS ASSIGNMENT;
 CREATE FUNCTION bits_to_bytea(b bit) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$ SELECT sqlite_compat.bits_to_bytea(b::bit varying) $$;
 CREATE CAST (bit AS bytea) WITH FUNCTION bits_to_bytea(bit) AS ASSIGNMENT;
+-- total() is SQLite's sum that is never NULL and always a float; sum() over json_extract's text
+-- values and over booleans (a comparison is an integer in SQLite).
+CREATE FUNCTION total_step(acc double precision, v numeric) RETURNS double precision LANGUAGE sql IMMUTABLE AS
+  $$ SELECT acc + coalesce(v, 0) $$;
+CREATE AGGREGATE total(numeric) (SFUNC = total_step, STYPE = double precision, INITCOND = '0');
+CREATE FUNCTION sum_text_step(acc numeric, v text) RETURNS numeric LANGUAGE sql IMMUTABLE AS
+  $$ SELECT CASE WHEN v IS NULL THEN acc ELSE coalesce(acc, 0) + v::numeric END $$;
+CREATE AGGREGATE sum(text) (SFUNC = sum_text_step, STYPE = numeric);
+CREATE FUNCTION sum_bool_step(acc bigint, v boolean) RETURNS bigint LANGUAGE sql IMMUTABLE AS
+  $$ SELECT CASE WHEN v IS NULL THEN acc ELSE coalesce(acc, 0) + v::integer END $$;
+CREATE AGGREGATE sum(boolean) (SFUNC = sum_bool_step, STYPE = bigint);
+-- text || boolean: SQLite's comparison is 1 or 0, PostgreSQL's boolean would print true/false
+CREATE FUNCTION text_cat_bool(a text, b boolean) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT a || b::integer $$;
+CREATE FUNCTION bool_cat_text(a boolean, b text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT a::integer || b $$;
+CREATE OPERATOR || (LEFTARG = text, RIGHTARG = boolean, FUNCTION = text_cat_bool);
+CREATE OPERATOR || (LEFTARG = boolean, RIGHTARG = text, FUNCTION = bool_cat_text);
+CREATE FUNCTION zeroblob(n integer) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$ SELECT decode(repeat('00', n), 'hex') $$;
+-- After the tests' own INSERTs with explicit ids, the next generated id is max(id) + 1, as SQLite's
+-- rowid (tests/cli/lib.sh calls this after every sql() that inserts).
+CREATE FUNCTION sync_identities() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE r record; m bigint; seq text; last bigint; called boolean;
+BEGIN
+  FOR r IN SELECT c.relname AS tbl, a.attname AS col FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND a.attidentity <> '' AND c.relkind = 'r' LOOP
+    seq := pg_get_serial_sequence(quote_ident(r.tbl), r.col);
+    EXECUTE format('SELECT max(%I) FROM %I', r.col, r.tbl) INTO m;
+    EXECUTE format('SELECT last_value, is_called FROM %s', seq) INTO last, called;
+    IF m IS NOT NULL AND m >= (CASE WHEN called THEN last + 1 ELSE last END) THEN
+      PERFORM setval(seq, m, true);
+    END IF;
+  END LOOP;
+END $$;
+-- A digest of every row of every table (tests/cli/lib.sh db_sha: "the database is unchanged").
+CREATE FUNCTION db_digest() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r record; d text; acc text := '';
+BEGIN
+  FOR r IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY c.relname LOOP
+    EXECUTE format('SELECT md5(coalesce(string_agg(t::text, E''\n'' ORDER BY t::text), '''')) FROM %I AS t', r.relname) INTO d;
+    acc := md5(acc || r.relname || d);
+  END LOOP;
+  RETURN acc;
+END $$;
+-- ifnull(number, 'text'): SQLite's result is the text where the number is NULL (the tests print
+-- '-' or 'null' for a missing value); PostgreSQL would read the text as a number.
+CREATE FUNCTION ifnull(a bigint, b text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(a::text, b) $$;
+CREATE FUNCTION ifnull(a integer, b text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(a::text, b) $$;
+CREATE FUNCTION ifnull(a double precision, b text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(a::text, b) $$;
+CREATE FUNCTION ifnull(a numeric, b text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(a::text, b) $$;
+CREATE FUNCTION ifnull(a boolean, b text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(a::integer::text, b) $$;
+CREATE FUNCTION instr(s text, t text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT strpos(s, t) $$;
