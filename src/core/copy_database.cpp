@@ -356,6 +356,7 @@ std::string table_checksum(Db& db, const std::string& table, const std::vector<s
 }
 
 CopyResult copy_database(Db& from, Db& to, const CopyOptions& options) {
+    to.set_replace_invalid_text(false);  // a value PostgreSQL cannot hold stops the copy, named
     if (!from.is_file()) throw Error(kExitUsage, "copy-to: the source must be the SQLite file ([general] database)");
     if (to.is_file()) throw Error(kExitUsage, "copy-to: the target must be a postgresql:// URL");
     if (from.schema_version() != to.schema_version())

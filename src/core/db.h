@@ -118,6 +118,14 @@ public:
     static std::string file_problem(const std::string& path);
     // Whether a `[general] database` value names a PostgreSQL server (postgresql://...), not a file.
     static bool is_server(const std::string& database);
+    // Text a backend cannot hold as given (PostgreSQL's text: bytes that are not UTF-8) is stored
+    // with U+FFFD in their place, so a receiver's or relay's hostile reply never fails a job; SQLite
+    // keeps the bytes. copy-to turns it off: a value it would change stops the copy instead.
+    void set_replace_invalid_text(bool on) { replace_invalid_text_ = on; }
+    bool replace_invalid_text() const { return replace_invalid_text_; }
+    // This backend's migrations (the same version numbers on every backend): a check that applies
+    // the pending ones inside a transaction it rolls back (operator policies).
+    const std::vector<Migration>& pending_migrations_source() { return schema_migrations(); }
     // An empty database in memory, gone when closed (a scratch schema).
     static std::unique_ptr<Db> open_scratch();
     // Whether another process has the database at `path` open now (`restore` refuses then). Read
@@ -265,6 +273,7 @@ public:
 
 protected:
     explicit Db(std::string path) : path_(std::move(path)) {}
+    bool replace_invalid_text_ = true;
     friend class Statement;
     // What each backend implements for write() and open().
     virtual std::unique_ptr<StatementBackend> prepare(const std::string& sql) = 0;

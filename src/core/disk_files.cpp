@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "core/db.h"
 #include "core/user_data.h"
 
 namespace mj {
@@ -135,8 +136,10 @@ bool holds_folder(const std::string& a, const std::string& b) {
 
 std::string spool_folder_refusal(const Config& config, const std::string& spool) {
     const std::string me = resolved_path(spool);
+    // A PostgreSQL URL names no folder here (its folder_of would be a piece of the URL).
+    const std::string database = config.path("general", "database");
     std::vector<std::pair<std::string, std::string>> others = {
-        {"the database's folder", folder_of(config.path("general", "database"))},
+        {"the database's folder", Db::is_server(database) ? "" : folder_of(database)},
         {"[export] dir", config.path("export", "dir")},
         {"[backup] dir", config.path("backup", "dir")},
         {"[job.audit-log-cleanup] archive_dir", config.path("job.audit-log-cleanup", "archive_dir")},

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/pg_schema.h"
+#include "core/text.h"
 
 namespace mj {
 namespace {
@@ -177,6 +178,9 @@ private:
             // A text parameter travels NUL-terminated: a NUL inside would cut it short, silently.
             if (!null_[i] && types_[i] != kBytea && values_[i].find('\0') != std::string::npos)
                 throw DbError(DbFailure::other, 0, "a text value holds a NUL byte, which PostgreSQL cannot store");
+            // Bytes that are not UTF-8 (a receiver's reply): U+FFFD, unless copy-to asked for refusal.
+            if (!null_[i] && types_[i] != kBytea && db_.replace_invalid_text() && !valid_utf8(values_[i]))
+                values_[i] = with_invalid_utf8_replaced(values_[i]);
             ptrs[i] = null_[i] ? nullptr : values_[i].c_str();
             lengths[i] = static_cast<int>(values_[i].size());
             formats[i] = types_[i] == kBytea ? 1 : 0;

@@ -48,6 +48,8 @@ nlohmann::json collect_status(Db& db, const Config& config, int64_t now) {
     add_monitoring_status(db, now, out);  // issue 5: "queues" and "alerts"
     out["exports"] = collect_export_status(db, now);
     out["disk"] = disk_usage(config);  // issue 17
+    // A server's database is no file here: its size as the server counts it (pg_database_size).
+    if (!db.is_file()) out["disk"]["database"] = db.page_count() * db.page_size();
     return out;
 }
 

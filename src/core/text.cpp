@@ -97,6 +97,32 @@ void write_stdout(const std::string& s) { std::fwrite(s.data(), 1, s.size(), std
 
 }  // namespace
 
+bool valid_utf8(std::string_view text) {
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    uint32_t cp;
+    for (size_t i = 0, n = text.size(), len; i < n; i += len)
+        if ((len = utf8_sequence(p + i, n - i, &cp)) == 0) return false;
+    return true;
+}
+
+std::string with_invalid_utf8_replaced(std::string_view text) {
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    std::string out;
+    out.reserve(text.size() + 8);
+    uint32_t cp;
+    for (size_t i = 0, n = text.size(); i < n;) {
+        const size_t len = utf8_sequence(p + i, n - i, &cp);
+        if (len == 0) {
+            out += "\xEF\xBF\xBD";  // U+FFFD for this one byte; the next byte starts afresh
+            ++i;
+        } else {
+            out.append(text.data() + i, len);
+            i += len;
+        }
+    }
+    return out;
+}
+
 std::string printable(std::string_view text) { return escape(text, false); }
 std::string printable_lines(std::string_view text) { return escape(text, true); }
 

@@ -31,6 +31,11 @@ std::string printable_lines(std::string_view text);
 std::string json_text(const nlohmann::json& j, int indent = -1);
 std::string json_text(const nlohmann::ordered_json& j, int indent = -1);
 
+// Whether `text` is valid UTF-8 (RFC 3629), and the same text with each byte that is not part of
+// valid UTF-8 replaced by U+FFFD (where bytes must become storable text: PostgreSQL's text).
+bool valid_utf8(std::string_view text);
+std::string with_invalid_utf8_replaced(std::string_view text);
+
 // printf to stdout through printable_lines(): what every command prints.
 void print(const char* format, ...) __attribute__((format(printf, 1, 2)));
 // json_text(j, 2) and a newline to stdout.

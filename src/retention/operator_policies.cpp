@@ -173,7 +173,7 @@ std::vector<ConfigProblem> check_operator_policies(Db& schema, const Config& con
 std::vector<ConfigProblem> check_operator_policies_for(const std::string& path, const Config& config, int64_t busy_timeout_ms) {
     if (config.retention_sections().empty()) return {};
     const int latest = migrations().empty() ? 0 : migrations().back().version;
-    if (access(path.c_str(), F_OK) != 0) {
+    if (!Db::is_server(path) && access(path.c_str(), F_OK) != 0) {  // a file that is not there yet
         auto fresh = Db::open_scratch();
         for (const auto& m : migrations()) fresh->exec(m.sql);
         return check_operator_policies(*fresh, config);
@@ -188,7 +188,7 @@ std::vector<ConfigProblem> check_operator_policies_for(const std::string& path, 
         db->exec("BEGIN");
         std::vector<ConfigProblem> out;
         try {
-            for (const auto& m : migrations())
+            for (const auto& m : db->pending_migrations_source())  // this backend's DDL
                 if (m.version > version) db->exec(m.sql);
             out = check_operator_policies(*db, config);
         } catch (...) {

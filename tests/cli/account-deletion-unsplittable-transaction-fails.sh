@@ -14,11 +14,22 @@ sql "UPDATE users SET status = 'deleted', deleted_at = $NOW - 5*86400 WHERE id =
 SLOW="SELECT (WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 1000000000) SELECT count(*) FROM c)"
 bound="--set general.max_transaction=100ms"
 run_once() { expect_exit "$1" timeout 60 "$MJ" run account-deletion --now $NOW $bound; }
+# slow_trigger NAME "WHEN ON TABLE" / drop_trigger NAME TABLE: PostgreSQL's triggers are plpgsql
+# functions (a ~forever sleep there), dropped by table
+slow_trigger() {
+  if [ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ]; then
+    sql "CREATE FUNCTION $1() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN PERFORM pg_sleep(3600); RETURN NULL; END \$\$;
+         CREATE TRIGGER $1 $2 FOR EACH ROW EXECUTE FUNCTION $1();"
+  else sql "CREATE TRIGGER $1 $2 BEGIN $SLOW; END;"; fi
+}
+drop_trigger() {
+  if [ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ]; then sql "DROP TRIGGER $1 ON $2"; else sql "DROP TRIGGER $1"; fi
+}
 runs() { sql "SELECT count(*) FROM job_runs WHERE job = 'account-deletion'"; }
 
 # 1. The first transaction is stopped: failed, one line, nothing started, the account untouched.
 before=$(rows_of 1)
-sql "CREATE TRIGGER app_slow_start AFTER INSERT ON account_deletions BEGIN $SLOW; END;"
+slow_trigger app_slow_start "AFTER INSERT ON account_deletions"
 run_once 1
 assert_eq "$(runs)" 1 "one run"
 assert_eq "$(last_run account-deletion "outcome || '|' || exit_reason")" "failed|error" "history"
@@ -32,11 +43,11 @@ assert_contains "$(grep '"event":"deletion_transaction_too_long"' var/mailjobs.l
 assert_eq "$(sql "SELECT count(*) FROM account_deletions WHERE user_uuid = 'uuid-1'")" 0 "no deletion started"
 assert_eq "$(sql "SELECT count(*) FROM notification_outbox WHERE kind = 'account_deleted'")" 0 "no notice queued"
 assert_eq "$(rows_of 1)" "$before" "the account's rows untouched"
-sql "DROP TRIGGER app_slow_start"
+drop_trigger app_slow_start account_deletions
 
 # 2. The last transaction is stopped: every other row is gone, the users row, "done" and the audit
 #    event wait together; the deletion stays running.
-sql "CREATE TRIGGER app_slow_finish BEFORE DELETE ON users BEGIN $SLOW; END;"
+slow_trigger app_slow_finish "BEFORE DELETE ON users"
 run_once 1
 assert_eq "$(runs)" 2 "one more run"
 err=$(last_run account-deletion error)
@@ -49,7 +60,7 @@ assert_eq "$(sql "SELECT count(*) FROM audit_logs WHERE action = 'account.delete
 [ "$(last_run account-deletion duration_ms)" -lt 10000 ] || fail "the run retried: $(last_run account-deletion duration_ms) ms"
 
 # 3. Cause gone: the next run finishes the deletion once.
-sql "DROP TRIGGER app_slow_finish"
+drop_trigger app_slow_finish users
 run_once 0
 assert_eq "$(last_run account-deletion outcome)" done "history"
 assert_eq "$(sql "SELECT status FROM account_deletions WHERE user_uuid = 'uuid-1'")" done "deletion done"

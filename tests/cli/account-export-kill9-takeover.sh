@@ -16,7 +16,7 @@ sql "UPDATE exports SET requested_at = $NOW - 60;
 "$MJ" run account-export --now $NOW >/dev/null 2>&1 &
 pid=$!
 for i in $(seq 1 200); do
-  rows=$(sql "SELECT coalesce(json_extract(progress, '$.rows'), 0) FROM exports WHERE id = 1")
+  rows=$(sql "SELECT coalesce(CAST(json_extract(progress, '$.rows') AS INTEGER), 0) FROM exports WHERE id = 1")
   [ "$rows" -gt 2000 ] && break
   sleep 0.05
 done

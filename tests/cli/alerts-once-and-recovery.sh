@@ -21,7 +21,17 @@ INI
 init_db
 add_users 10
 add_sessions 50 $((NOW - 3*86400)) $((NOW - 3*86400))
-sql "CREATE TRIGGER app_freeze BEFORE DELETE ON sessions BEGIN SELECT RAISE(ABORT, 'sessions are frozen for maintenance'); END;"
+# freeze MESSAGE / unfreeze: PostgreSQL's triggers are plpgsql functions, dropped by table
+freeze() {
+  if [ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ]; then
+    sql "CREATE OR REPLACE FUNCTION app_freeze() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN RAISE EXCEPTION '$1'; END \$\$;
+         CREATE TRIGGER app_freeze BEFORE DELETE ON sessions FOR EACH ROW EXECUTE FUNCTION app_freeze();"
+  else sql "CREATE TRIGGER app_freeze BEFORE DELETE ON sessions BEGIN SELECT RAISE(ABORT, '$1'); END;"; fi
+}
+unfreeze() {
+  if [ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ]; then sql "DROP TRIGGER app_freeze ON sessions"; else sql "DROP TRIGGER app_freeze"; fi
+}
+freeze 'sessions are frozen for maintenance'
 mails() { ls var/maildir/new 2>/dev/null | wc -l; }
 run() { expect_exit "$1" mj run session-cleanup --now $NOW; }
 
@@ -46,7 +56,7 @@ assert_eq "$(mails)" 1 "no repeat mail while still failing"
 assert_eq "$(sql "SELECT consecutive_failures, alert_state FROM job_state WHERE job = 'session-cleanup'")" "5|alerted" "state"
 
 # the cause goes away: one recovery alert per channel, then quiet
-sql "DROP TRIGGER app_freeze"
+unfreeze
 run 0
 assert_eq "$(http_count /alert)" 2 "recovery webhook"
 assert_eq "$(http_py "json.loads(reqs[1]['body'])['event']")" job_recovered "recovery payload"
@@ -66,7 +76,7 @@ dead=$(free_port)
 sed -i -e 's/^failure_threshold = 3$/failure_threshold = 1/' -e 's/^email = ops@example.com$/email =/' \
        -e "s|^webhook_url = .*|webhook_url = http://127.0.0.1:$dead/alert|" jobs.ini
 add_sessions 5 $((NOW - 3*86400)) $((NOW - 3*86400))
-sql "CREATE TRIGGER app_freeze BEFORE DELETE ON sessions BEGIN SELECT RAISE(ABORT, 'frozen again'); END;"
+freeze 'frozen again'
 run 1
 assert_eq "$(sql "SELECT outcome FROM job_runs ORDER BY id DESC LIMIT 1")" failed "outcome unchanged by the alert failure"
 assert_eq "$(sql "SELECT kind || '/' || status FROM operator_alerts ORDER BY id DESC LIMIT 1")" "failing/failed" "failed alert recorded"
@@ -75,6 +85,6 @@ assert_eq "$(sql "SELECT alert_state FROM job_state WHERE job = 'session-cleanup
 assert_contains "$(cat var/mailjobs.log)" '"event":"alert_failed"' "warning in the log"
 run 1
 assert_eq "$(sql "SELECT count(*) FROM operator_alerts WHERE status = 'failed'")" 2 "tried again"
-sql "DROP TRIGGER app_freeze"
+unfreeze
 run 0
 assert_eq "$(sql "SELECT count(*) FROM sessions")" 0 "the job did its work"

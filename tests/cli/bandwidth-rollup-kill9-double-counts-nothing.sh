@@ -26,13 +26,13 @@ kill_mid_run() {
 kill_mid_run $NOW 300
 written=$(sql "SELECT count(*) FROM bandwidth_rollups")
 assert_ge "$written" 300 "some windows were committed before the kill"
-assert_le "$written" "$(sql "SELECT count(*) FROM ($brute_day)") " "and not all of them"
+assert_le "$written" "$(sql "SELECT count(*) FROM ($brute_day) AS q") " "and not all of them"
 expect_exit 0 mj run bandwidth-rollup --now $((NOW + 60)) --set job.bandwidth-rollup.batch_size=1000
 assert_eq "$(rollup_diff)" "0 0" "after kill -9 and a rerun: rollups = brute-force sums"
 
 # Again in a run over new rows (all of them for windows that already have rollups).
 add_usage 50000 3 200
-sql "UPDATE bandwidth_usage SET recorded_at = recorded_at - 40*$D WHERE id % 10 = 0 AND id > (SELECT json_extract(cursor, '$.after_id') FROM job_state WHERE job = 'bandwidth-rollup')"
+sql "UPDATE bandwidth_usage SET recorded_at = recorded_at - 40*$D WHERE id % 10 = 0 AND id > (SELECT CAST(json_extract(cursor, '$.after_id') AS INTEGER) FROM job_state WHERE job = 'bandwidth-rollup')"
 pre=$(sql "SELECT count(*) FROM bandwidth_rollups WHERE updated_at = $((NOW + 120))")
 "$MJ" run bandwidth-rollup --now $((NOW + 120)) >/dev/null 2>&1 &
 pid=$!

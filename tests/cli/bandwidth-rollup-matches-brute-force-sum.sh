@@ -15,7 +15,7 @@ add_usage 20000 90 12
 expect_exit 0 mj run bandwidth-rollup --now $NOW
 assert_eq "$(rollup_diff)" "0 0" "first run: day and week rollups = brute-force sums"
 assert_ge "$(sql "SELECT count(*) FROM bandwidth_rollups WHERE period = 'week'")" 12 "weeks were written"
-assert_eq "$(sql "SELECT json_extract(cursor, '$.after_id') = (SELECT max(id) FROM bandwidth_usage) FROM job_state WHERE job = 'bandwidth-rollup'")" 1 \
+assert_eq "$(sql "SELECT CAST(json_extract(cursor, '$.after_id') AS INTEGER) = (SELECT max(id) FROM bandwidth_usage) FROM job_state WHERE job = 'bandwidth-rollup'")" 1 \
   "watermark at the newest row"
 before=$(rollup_dump)
 expect_exit 0 mj run bandwidth-rollup --now $((NOW + 60))

@@ -8,7 +8,8 @@ init_db
 enable_api
 LIGHTTPD_SETENV=0 start_lighttpd   # no MAILJOBS_CONFIG from the server, as under suEXEC
 mkdir -p home/mailjobs && cp "$MJ" home/mailjobs/mailjobs && mv jobs.ini var home/mailjobs/
-sed -i "s|^database = .*|database = $WORK/home/mailjobs/var/mailjobs.db|" home/mailjobs/jobs.ini
+# the SQLite file moved with var/; a PostgreSQL URL stays as it is
+[ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ] || sed -i "s|^database = .*|database = $WORK/home/mailjobs/var/mailjobs.db|" home/mailjobs/jobs.ini
 
 # 1. the wrapper script
 printf '#!/bin/sh\nexec env MAILJOBS_CONFIG=%s %s\n' "$WORK/home/mailjobs/jobs.ini" "$WORK/home/mailjobs/mailjobs" > www/cgi-bin/mailjobs.cgi
@@ -37,11 +38,14 @@ assert_eq "$STATUS" 500 "broken jobs.ini"
 assert_contains "$(j .error)" "server configuration problem"
 sed -i '/^time_budget = 30x$/d' home/mailjobs/jobs.ini
 
-# 4. the database folder is gone: 503, JSON
-mv home/mailjobs/var home/mailjobs/var.away
+# 4. the database folder is gone: 503, JSON (on PostgreSQL: the database named is gone)
+if [ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ]; then
+  sed -i "s|^database = \(.*\)/$PG_DB?|database = \1/${PG_DB}_away?|" home/mailjobs/jobs.ini
+else mv home/mailjobs/var home/mailjobs/var.away; fi
 authed GET /cleanup/stats
 assert_eq "$STATUS" 503 "database unusable"
 assert_contains "$(j .error)" "does not exist"
-mv home/mailjobs/var.away home/mailjobs/var
+if [ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ]; then sed -i "s|/${PG_DB}_away?|/$PG_DB?|" home/mailjobs/jobs.ini
+else mv home/mailjobs/var.away home/mailjobs/var; fi
 authed GET /cleanup/stats
 assert_eq "$STATUS" 200 "back"

@@ -44,17 +44,25 @@ assert_eq "$(sql 'SELECT count(*) FROM job_runs')" "$runs" "nothing ran"
 assert_eq "$(sql 'SELECT count(*) FROM sessions')" 10 "nothing deleted"
 
 # a mistyped database path: 503 and a JSON error, no file created, the real database untouched
+# (on PostgreSQL: a mistyped database name, and no such database created on the server)
 before=$(db_sha)
-sed -i 's|^database = var/mailjobs.db|database = var/mailjbos.db|' jobs.ini
+if [ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ]; then
+  typo="/${PG_DB}_mistyped?" right="/$PG_DB?" missing="database \"${PG_DB}_mistyped\" does not exist"
+  created() { pg_admin -At -c "SELECT count(*) FROM pg_database WHERE datname = '${PG_DB}_mistyped'" | grep -qx 1; }
+else
+  typo="database = var/mailjbos.db" right="database = var/mailjobs.db" missing="var/mailjbos.db' does not exist"
+  created() { [ -e var/mailjbos.db ]; }
+fi
+sed -i "s|$right|$typo|" jobs.ini
 for p in /status /cleanup/status /cleanup/stats; do
   authed GET $p
   assert_eq "$STATUS" 503 "$p with a missing database"
-  assert_contains "$(j .error)" "var/mailjbos.db' does not exist" "$p error"
+  assert_contains "$(j .error)" "$missing" "$p error"
 done
 authed POST /cleanup/execute -H 'Content-Type: application/json' --data '{"job": "session-cleanup"}'
 assert_eq "$STATUS" 503 "execute with a missing database"
-[ ! -e var/mailjbos.db ] || fail "the CGI created a database"
+! created || fail "the CGI created a database"
 assert_eq "$(db_sha)" "$before" "real database unchanged"
-sed -i 's|^database = var/mailjbos.db|database = var/mailjobs.db|' jobs.ini
+sed -i "s|$typo|$right|" jobs.ini
 authed GET /status
 assert_eq "$STATUS" 200 "the right path works"

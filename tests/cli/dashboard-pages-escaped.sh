@@ -16,7 +16,7 @@ sql "INSERT INTO job_runs(job, trigger, started_at, finished_at, outcome, exit_r
      INSERT INTO job_runs(job, trigger, started_at, finished_at, outcome, exit_reason, error, duration_ms)
        VALUES ('webhook-retry', 'cron', $NOW, $NOW, 'failed', 'error', '\"><svg onload=alert(3)>' || char(27) || '[31m', 5);
      INSERT INTO job_state(job, last_run_id, last_outcome, consecutive_failures)
-       VALUES ('webhook-retry', last_insert_rowid(), 'failed', 4);
+       VALUES ('webhook-retry', (SELECT max(id) FROM job_runs), 'failed', 4);
      INSERT INTO job_attempts(run_id, job, item_table, item_id, attempt, status_code, error, duration_ms, created_at)
        VALUES (1, 'webhook-retry', 'delivery_log', 1, 1, 500, '</td><script>alert(4)</script>', 30, $NOW);
      INSERT INTO operator_alerts(job, kind, run_id, consecutive_failures, channel, status, error, created_at)

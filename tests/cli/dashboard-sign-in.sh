@@ -8,6 +8,9 @@
 . "$(dirname "$0")/dashboard.bash"
 init_db
 enable_api
+# the session secret: DATABASE.dashboard-secret; on PostgreSQL (no file) beside jobs.ini
+secret_file=var/mailjobs.db.dashboard-secret
+[ "${MJ_TEST_BACKEND:-sqlite}" != postgresql ] || secret_file=mailjobs.dashboard-secret
 start_lighttpd
 
 call GET /
@@ -18,7 +21,7 @@ assert_contains "$BODY" 'action="/cgi-bin/mailjobs.cgi/signin"'
 call GET /jobs/vacuum
 assert_eq "$STATUS" 401 "a job page without a session"
 
-[ ! -e var/mailjobs.db.dashboard-secret ] || fail "a visitor without a cookie created the session secret"
+[ ! -e "$secret_file" ] || fail "a visitor without a cookie created the session secret"
 call GET /signin
 assert_eq "$STATUS" 200 "sign-in form"
 assert_contains "$BODY" 'type="password"'
@@ -40,7 +43,7 @@ assert_contains "$BODY" "<h1>Overview</h1>"
 assert_contains "$BODY" "Sign out"
 
 # the secret: beside the database, 0600
-assert_eq "$(stat -c %a var/mailjobs.db.dashboard-secret)" 600 "secret file mode"
+assert_eq "$(stat -c %a "$secret_file")" 600 "secret file mode"
 
 # a tampered cookie (last MAC digit changed) and a forged expiry are refused
 last=${COOKIE: -1}; [ "$last" = 0 ] && other=1 || other=0
@@ -50,11 +53,11 @@ value=${COOKIE#mailjobs_session=}
 call GET / -H "Cookie: mailjobs_session=9999999999.${value#*.}"
 assert_eq "$STATUS" 401 "forged expiry"
 # a new secret signs every browser out
-mv var/mailjobs.db.dashboard-secret var/old-secret
+mv "$secret_file" var/old-secret
 page /
 assert_eq "$STATUS" 401 "cookie of the old secret"
 assert_contains "$BODY" "session expired"
-mv var/old-secret var/mailjobs.db.dashboard-secret
+mv var/old-secret "$secret_file"
 page /
 assert_eq "$STATUS" 200 "old secret back"
 
@@ -81,7 +84,7 @@ assert_eq "$STATUS" 303 "sign out"
 assert_contains "$HEADERS" "mailjobs_session=; Path=/cgi-bin/mailjobs.cgi; Max-Age=0"
 
 # no token, cookie or secret in any log
-secret=$(cat var/mailjobs.db.dashboard-secret)
+secret=$(cat "$secret_file")
 for f in var/mailjobs.log "$WORK"/lighttpd-*.log; do
   ! grep -q -e "$TOKEN" -e "${value%%.*}.${value#*.}" -e "$secret" "$f" || fail "a secret is in $f"
 done

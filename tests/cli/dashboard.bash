@@ -20,4 +20,5 @@ post_action() {
 }
 # The CGI process may still be closing the database (its last connection checkpoints the WAL)
 # when curl already has the answer: wait for the lock instead of failing on SQLITE_BUSY.
-sql() { sqlite3 -batch -noheader -cmd ".timeout 5000" var/mailjobs.db "$@"; }
+# (PostgreSQL: lib.sh's sql() as it is.)
+[ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ] || sql() { sqlite3 -batch -noheader -cmd ".timeout 5000" var/mailjobs.db "$@"; }

@@ -18,7 +18,7 @@ for day in $(seq 0 42); do
   t=$((NOW + day*D))
   [ "$day" -eq 5 ] && sql "UPDATE destinations SET verified_at = $t WHERE id = 26"   # verifies after its notice
   expect_exit 0 mj run destination-verification-expiry --now $t
-  sql "INSERT INTO t_gone SELECT k, $t FROM (SELECT CAST(substr(dedupe_key, 28) AS INTEGER) AS k FROM notification_outbox)
+  sql "INSERT INTO t_gone SELECT k, $t FROM (SELECT CAST(substr(dedupe_key, 28) AS INTEGER) AS k FROM notification_outbox) AS q
        WHERE k NOT IN (SELECT id FROM destinations) AND k NOT IN (SELECT id FROM t_gone)"
 done
 assert_eq "$(sql "SELECT group_concat(id) FROM destinations")" 26 "all removed but the one verified"

@@ -2,6 +2,7 @@
 # peak (the database's size for the uncompressed copy plus its gzip, at the last backup's ratio):
 # ok on a roomy disk, naming the ratio once a backup exists; FAIL with the fix when [backup] dir
 # is on a tiny tmpfs (needs root to mount it; that half is skipped otherwise, saying so).
+# backend: sqlite-only: backup.free is the SQLite backup copy's disk check; on PostgreSQL backups are pg_dump's (no such check)
 . "$(dirname "$0")/lib.sh"
 init_db
 add_users 1

@@ -8,7 +8,7 @@ add_users 2
 cut=$((NOW - 7*86400))
 # fe STATUS FIRST_FAILED_AT N [SPOOL_PREFIX]
 fe() {
-  local raw="'From: a@example.org' || char(10) || char(10) || 'hello'" spool=NULL
+  local raw="CAST('From: a@example.org' || char(10) || char(10) || 'hello' AS BLOB)" spool=NULL
   if [ -n "${4:-}" ]; then raw=NULL; spool="'$4-' || i || '.eml'"; fi
   sql "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < $3)
        INSERT INTO failed_emails(user_id, mail_from, rcpt_to, raw_message, spool_path, size_bytes, first_failed_at, status,

@@ -11,7 +11,7 @@ add_failed 3
 smtp_control '{"rcpt": {"dest2@example.org": "550 5.1.1 <dest2@example.org>: no such user"}}'
 expect_exit 0 mj run forward-retry --now $NOW
 assert_eq "$(smtp_received)" 2 "the other two delivered"
-assert_eq "$(sql "SELECT status || ',' || attempts || ',' || last_status_code || ',' || coalesce(next_attempt_at, 'null') FROM failed_emails WHERE rcpt_to='dest2@example.org'")" "failed,1,550,null" "refused one failed at once"
+assert_eq "$(sql "SELECT status || ',' || attempts || ',' || last_status_code || ',' || ifnull(next_attempt_at, 'null') FROM failed_emails WHERE rcpt_to='dest2@example.org'")" "failed,1,550,null" "refused one failed at once"
 assert_contains "$(sql "SELECT last_error FROM failed_emails WHERE rcpt_to='dest2@example.org'")" "550 5.1.1 <dest2@example.org>: no such user" "server's reply kept"
 assert_eq "$(sql "SELECT count(*) FROM failed_emails WHERE status='delivered'")" 2 "others delivered"
 assert_eq "$(sql "SELECT count(*) || ' ' || min(dedupe_key) FROM notification_outbox")" "1 forward_failed:2" "exactly one notice"

@@ -36,5 +36,5 @@ assert_eq "$(smtp_received)" 100 "messages received (part 2)"
 assert_eq "$(smtp_field 'm["rcpt_tos"][0]' | sort | uniq -d | wc -l)" 0 "no message twice"
 assert_eq "$(sql "SELECT count(*) FROM failed_emails WHERE status='delivered' AND attempts=1 AND claimed_by IS NULL")" 100 "all delivered once"
 assert_eq "$(sql "SELECT count(*) FROM job_attempts")" 100 "one attempt each"
-workers=$(sql "SELECT count(*) FROM job_runs WHERE id > $first_run AND json_extract(counts, '$.delivered') > 0")
+workers=$(sql "SELECT count(*) FROM job_runs WHERE id > $first_run AND CAST(json_extract(counts, '$.delivered') AS INTEGER) > 0")
 assert_ge "$workers" 2 "runs that delivered side by side"

@@ -108,6 +108,16 @@ add_sessions() {
        INSERT INTO sessions(user_id, token_hash, created_at, last_seen_at, expires_at)
        SELECT 1 + (i % 100), hex(randomblob(16)), $3 - 3600, $3, $2 FROM c;"
 }
+# db_integrity: "ok" when the database is intact, else what is wrong. SQLite: PRAGMA
+# integrity_check; PostgreSQL: amcheck verifies every table's heap and every B-tree index.
+db_integrity() {
+  if [ "${MJ_TEST_BACKEND:-sqlite}" != postgresql ]; then sql "PRAGMA integrity_check"; return; fi
+  pg_admin -d "$PG_DB" -At -c "SELECT coalesce(string_agg(msg, '; '), 'ok') FROM (
+      SELECT r.relname || ': ' || v.msg AS msg FROM pg_class r CROSS JOIN LATERAL sqlite_compat.verify_heapam(r.oid) AS v
+       WHERE r.relkind = 'r' AND r.relnamespace = 'public'::regnamespace
+      UNION ALL SELECT nullif(sqlite_compat.bt_index_check(i.oid, true)::text, '') FROM pg_class i JOIN pg_am a ON a.oid = i.relam
+       WHERE i.relkind = 'i' AND a.amname = 'btree' AND i.relnamespace = 'public'::regnamespace) AS q"
+}
 # sha of the database file (for "file unchanged" checks); on PostgreSQL, with no file named, a
 # digest of every row of every table.
 db_sha() {

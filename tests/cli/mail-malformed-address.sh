@@ -17,7 +17,7 @@ add_failed 1                                              # id 4: fine
 expect_exit 0 mj run forward-retry --now $NOW
 assert_eq "$(smtp_received)" 1 "only the good one sent"
 assert_eq "$(smtp_rejected)" 0 "the bad ones never reached the server"
-assert_eq "$(sql "SELECT group_concat(status || ',' || attempts || ',' || coalesce(next_attempt_at,'null'), ' ') FROM (SELECT * FROM failed_emails ORDER BY id) AS q0")" \
+assert_eq "$(sql "SELECT group_concat(status || ',' || attempts || ',' || ifnull(next_attempt_at, 'null'), ' ') FROM (SELECT * FROM failed_emails ORDER BY id) AS q0")" \
   "failed,1,null failed,1,null failed,1,null delivered,1,null" "final at once"
 assert_eq "$(sql "SELECT last_error FROM failed_emails WHERE id = 1")" "malformed recipient address 'no-at-sign.example.org'" "clear error"
 assert_eq "$(sql "SELECT count(*) FROM failed_emails WHERE raw_message IS NOT NULL")" 4 "messages kept"
@@ -30,6 +30,6 @@ sql "DELETE FROM notification_outbox"
 add_notices 2
 sql "UPDATE notification_outbox SET to_address = 'user1@@example.com' WHERE id = (SELECT min(id) FROM notification_outbox)"
 expect_exit 0 mj run notification-delivery --now $NOW
-assert_eq "$(sql "SELECT group_concat(status || ',' || attempts || ',' || coalesce(last_error,''), ' | ') FROM (SELECT * FROM notification_outbox ORDER BY id) AS q1")" \
+assert_eq "$(sql "SELECT group_concat(status || ',' || attempts || ',' || ifnull(last_error, ''), ' | ') FROM (SELECT * FROM notification_outbox ORDER BY id) AS q1")" \
   "failed,1,malformed recipient address 'user1@@example.com' | sent,1," "notice to a bad address"
 assert_eq "$(sql "SELECT sent FROM send_quota")" 1 "quota: only the sent one"

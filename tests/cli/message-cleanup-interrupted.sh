@@ -6,7 +6,7 @@ init_db
 add_users 10
 sql "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 250000)
      INSERT INTO messages(user_id, conversation_id, role, content, created_at, expires_at)
-     SELECT 1 + i % 10, i % 97, CASE WHEN i % 2 THEN 'user' ELSE 'assistant' END, 'message text number ' || i,
+     SELECT 1 + i % 10, i % 97, CASE WHEN i % 2 = 1 THEN 'user' ELSE 'assistant' END, 'message text number ' || i,
             $NOW - 30*86400 + i * 10, $NOW - 28*86400 + i * 10 FROM c"
 interrupt_and_resume message-cleanup \
   "SELECT count(*) FROM messages WHERE expires_at < $NOW" \

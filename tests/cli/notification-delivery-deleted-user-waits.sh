@@ -27,7 +27,7 @@ assert_eq "$(sql "SELECT counts FROM job_runs WHERE dry_run = 1")" '{"waiting_us
 expect_exit 0 mj run notification-delivery --now $NOW
 assert_eq "$(smtp_field 'm["rcpt_tos"][0]' | sort | tr '\n' ' ')" "operator@example.net user1@example.com " \
   "the active user's digest and the operator's notice only"
-assert_eq "$(sql "SELECT group_concat(user_id || ':' || status || ':' || attempts || ':' || coalesce(claimed_by, '-') || ':' || coalesce(digest_id, '-'), ' ')
+assert_eq "$(sql "SELECT group_concat(user_id || ':' || status || ':' || attempts || ':' || ifnull(claimed_by, '-') || ':' || ifnull(digest_id, '-'), ' ')
                   FROM notification_outbox WHERE user_id > 1")" \
   "2:queued:0:-:- 2:queued:0:-:- 3:queued:0:-:- 4:queued:0:-:-" "inactive users' notices wait"
 assert_eq "$(sql "SELECT count(*) FROM job_attempts j JOIN notification_outbox o ON o.id = j.item_id WHERE o.user_id > 1")" 0 "no attempts"

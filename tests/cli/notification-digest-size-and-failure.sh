@@ -23,7 +23,7 @@ body=$(smtp_bodies)
 for i in 1 2 3 4 5; do assert_contains "$body" "Notice body $i abab" "notice $i delivered"; done
 assert_eq "$(sql "SELECT count(*) FROM notification_outbox WHERE status = 'failed'")" 0 "nothing failed"
 # folded in id order: each digest holds consecutive notices
-assert_eq "$(sql "SELECT group_concat(coalesce(digest_id, 'alone'), ' ') FROM (SELECT digest_id FROM notification_outbox WHERE kind = 'test_notice' ORDER BY id) AS q0" | tr ' ' '\n' | uniq | wc -l)" \
+assert_eq "$(sql "SELECT group_concat(ifnull(digest_id, 'alone'), ' ') FROM (SELECT digest_id FROM notification_outbox WHERE kind = 'test_notice' ORDER BY id) AS q0" | tr ' ' '\n' | uniq | wc -l)" \
   "$(smtp_received)" "one e-mail per run of consecutive notices"
 
 # A digest that fails for good (the relay answers 451 to both of its attempts) gives its notices back.

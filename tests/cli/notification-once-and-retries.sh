@@ -29,7 +29,7 @@ assert_eq "$(smtp_received)" 3 "not before the backoff"
 expect_exit 0 mj run notification-delivery --now $((NOW + 300))
 assert_eq "$(smtp_received)" 4 "sent after the backoff"
 assert_eq "$(sql "SELECT status || ',' || attempts FROM notification_outbox WHERE user_id=2")" "sent,2" "sent on attempt 2"
-assert_eq "$(sql "SELECT group_concat(attempt || ':' || coalesce(status_code,'-') || ':' || will_retry, ' ') FROM job_attempts WHERE item_table='notification_outbox' AND item_id=(SELECT id FROM notification_outbox WHERE user_id=2)")" "1:450:1 2:250:0" "attempts recorded"
+assert_eq "$(sql "SELECT group_concat(attempt || ':' || ifnull(status_code, '-') || ':' || will_retry, ' ') FROM job_attempts WHERE item_table='notification_outbox' AND item_id=(SELECT id FROM notification_outbox WHERE user_id=2)")" "1:450:1 2:250:0" "attempts recorded"
 
 # 5xx for user3: failed at once, never retried
 add_notices 1 3

@@ -23,7 +23,12 @@ assert_eq "$(http_py "__import__('re').fullmatch('[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a
 assert_contains "$(http_py "reqs[1]['body']")" "session-cleanup run $run_id: done" "success body names the run"
 
 # a real failure: /1 with the run's rid and the error
-sql "CREATE TRIGGER app_freeze BEFORE DELETE ON sessions BEGIN SELECT RAISE(ABORT, 'frozen'); END;"
+if [ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ]; then  # PostgreSQL's triggers are plpgsql functions
+  sql "CREATE FUNCTION app_freeze() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN RAISE EXCEPTION 'frozen'; END \$\$;
+       CREATE TRIGGER app_freeze BEFORE DELETE ON sessions FOR EACH ROW EXECUTE FUNCTION app_freeze();"
+else
+  sql "CREATE TRIGGER app_freeze BEFORE DELETE ON sessions BEGIN SELECT RAISE(ABORT, 'frozen'); END;"
+fi
 add_sessions 5 $((NOW - 3*86400)) $((NOW - 3*86400))
 expect_exit 1 mj run session-cleanup --now $NOW
 run_id=$(sql "SELECT max(id) FROM job_runs")
@@ -31,7 +36,8 @@ assert_eq "$(http_py "[r['path'] for r in reqs[2:]]")" '["/ping/0b6e7c1e-session
 assert_eq "$(http_py "reqs[2]['query']['rid'] == reqs[3]['query']['rid'] != reqs[0]['query']['rid']")" True "a new rid per run"
 assert_contains "$(http_py "reqs[3]['body']")" "session-cleanup run $run_id: failed" "failure body"
 assert_contains "$(http_py "reqs[3]['body']")" "frozen" "failure body has the error"
-sql "DROP TRIGGER app_freeze"
+if [ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ]; then sql "DROP TRIGGER app_freeze ON sessions"  # PostgreSQL names the table
+else sql "DROP TRIGGER app_freeze"; fi
 
 # nothing listens at the ping URL: the run is done and not held up (two refused connections)
 dead=$(free_port)

@@ -86,7 +86,7 @@ log_totals() {
   sql "SELECT g || '=' || sum(n) || '/' || sum(b) FROM (
          SELECT $g AS g, n, b FROM (
            SELECT user_id, created_at - created_at % 86400 AS day, outcome, 1 AS n, bytes AS b FROM message_logs
-           UNION ALL SELECT user_id, day, outcome, count, bytes FROM message_stats_daily))
+           UNION ALL SELECT user_id, day, outcome, count, bytes FROM message_stats_daily) AS r) AS t
        GROUP BY g ORDER BY g"
 }
 # all_log_totals: the finest grain, per user, per user per 7-day and per 30-day period, and overall

@@ -18,7 +18,7 @@ sql "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 1000
 # notification_outbox is a mailjobs table; schema.md suggests an operator policy for sent notices
 sql "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 40)
      INSERT INTO notification_outbox(user_id, to_address, kind, subject, body, dedupe_key, status, created_at, next_attempt_at)
-     SELECT 1, 'u@example.org', 'k', 's', 'b', 'key' || i, CASE WHEN i % 2 THEN 'sent' ELSE 'queued' END, $NOW - 100*86400, $NOW FROM c"
+     SELECT 1, 'u@example.org', 'k', 's', 'b', 'key' || i, CASE WHEN i % 2 = 1 THEN 'sent' ELSE 'queued' END, $NOW - 100*86400, $NOW FROM c"
 cat >> jobs.ini <<'INI'
 [retention.events]
 table = app_events

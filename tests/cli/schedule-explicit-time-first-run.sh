@@ -5,6 +5,9 @@
 cat >> jobs.ini <<'INI'
 timezone = Europe/Berlin
 INI
+# fresh_db: a new installation (PostgreSQL has no file to remove: the empty database saved here)
+[ "${MJ_TEST_BACKEND:-sqlite}" != postgresql ] || db_save empty
+fresh_db() { if [ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ]; then db_restore empty; else rm -f var/mailjobs.db*; fi; init_db; }
 init_db
 runs() { sql "SELECT count(DISTINCT clock_at) FROM job_runs WHERE job='$1'"; }  # ticks it ran in (a tick may give two turns)
 due() { sql "SELECT next_due_at FROM job_state WHERE job='$1'"; }
@@ -24,13 +27,11 @@ assert_eq "$(runs message-cleanup)" 2 "runs at its time"
 assert_eq "$(due message-cleanup)" "$(t 2026-01-12T01:00:00Z)" "then daily at 02:00 Berlin"
 
 # summer (CEST): a fresh installation in July waits for 00:00 UTC
-rm -f var/mailjobs.db*
-init_db
+fresh_db
 expect_exit 0 mj tick --now "$(t 2026-07-10T10:00:00Z)"
 assert_eq "$(runs message-cleanup)" 0 "summer: not on the first tick"
 assert_eq "$(due message-cleanup)" "$(t 2026-07-11T00:00:00Z)" "02:00 CEST = 00:00 UTC"
 # a tick inside the minute of the explicit time on the day of installation runs it
-rm -f var/mailjobs.db*
-init_db
+fresh_db
 expect_exit 0 mj tick --now "$(t 2026-07-11T00:00:40Z)"
 assert_eq "$(runs message-cleanup)" 1 "the current minute counts"

@@ -17,11 +17,11 @@ err=$(sql "SELECT error FROM job_runs WHERE job='forward-retry'")
 assert_contains "$err" "smtp 127.0.0.1: " "history error names the server"
 assert_contains "$err" "onnect" "history error says it could not connect"
 assert_eq "$(sql "SELECT outcome || ',' || exit_reason FROM job_runs WHERE job='forward-retry'")" "failed,error" "run outcome"
-assert_eq "$(sql "SELECT group_concat(status || ',' || attempts || ',' || coalesce(next_attempt_at - $NOW, '-'), ' ') FROM (SELECT * FROM failed_emails ORDER BY id) AS q0")" \
+assert_eq "$(sql "SELECT group_concat(status || ',' || attempts || ',' || ifnull(next_attempt_at - $NOW, '-'), ' ') FROM (SELECT * FROM failed_emails ORDER BY id) AS q0")" \
   "pending,0,0 pending,0,0 pending,0,0" "tried one still due, attempts not counted; others untouched"
 assert_contains "$(sql "SELECT last_error FROM failed_emails WHERE id = 1")" "onnect" "the tried one keeps the error"
 assert_eq "$(sql "SELECT count(*) FROM failed_emails WHERE claimed_by IS NULL AND raw_message IS NOT NULL")" 3 "nothing claimed, nothing lost"
-assert_eq "$(sql "SELECT coalesce(status_code,'null') || ',' || will_retry FROM job_attempts")" "null,1" "attempt recorded without a reply code"
+assert_eq "$(sql "SELECT ifnull(status_code, 'null') || ',' || will_retry FROM job_attempts")" "null,1" "attempt recorded without a reply code"
 expect_exit 1 mj run notification-delivery --now $NOW
 assert_eq "$(sql "SELECT group_concat(status || ',' || attempts, ' ') FROM notification_outbox")" "queued,0 queued,0" "notices wait, attempts not counted"
 assert_eq "$(sql "SELECT count(*) FROM send_quota WHERE sent > 0")" 0 "no quota used"

@@ -10,7 +10,9 @@ head -c 30000 /dev/zero > var/exports/x-a1.zip
 head -c 4000 /dev/zero > var/audit-archive/audit-2025-01-01.jsonl.gz
 head -c 5000 /dev/zero > var/backups/mailjobs-20261101T030000Z.db.gz
 expect_exit 0 mj status --json
-db=$(stat -c %s var/mailjobs.db)
+# the database's bytes: the SQLite file's, or what the PostgreSQL server counts for the database (in whole pages)
+if [ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ]; then db=$(sql "SELECT pg_database_size(current_database()) / current_setting('block_size')::bigint * current_setting('block_size')::bigint"); else db=$(stat -c %s var/mailjobs.db); fi
+[ "$db" -gt 0 ] || fail "no database bytes"
 assert_eq "$(jq -c '.disk | [.database, .spool, .exports, .archives, .backups]' <<<"$OUT")" "[$db,3000,30000,4000,5000]" "json bytes"
 assert_eq "$(jq '.disk.wal' <<<"$OUT")" "$(stat -c %s var/mailjobs.db-wal 2>/dev/null || echo 0)" "wal bytes"
 expect_exit 0 mj status

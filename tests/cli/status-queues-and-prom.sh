@@ -23,8 +23,13 @@ sql "INSERT INTO delivery_log(user_id, webhook_url, payload_hash, payload, statu
        (2, 'u@x.com', 'k', 's', 'b', 'k5', 'sent', $R - 5, $R - 9999);"
 # some history: one job done, one failed (an application trigger refuses its deletes)
 add_sessions 3 $((R - 3*86400)) $((R - 3*86400))
-sql "INSERT INTO magic_links(user_id, token_hash, created_at, expires_at) VALUES (1, 'a', $R - 9000, $R - 2*86400);
-     CREATE TRIGGER app_freeze BEFORE DELETE ON magic_links BEGIN SELECT RAISE(ABORT, 'frozen'); END;"
+sql "INSERT INTO magic_links(user_id, token_hash, created_at, expires_at) VALUES (1, 'a', $R - 9000, $R - 2*86400)"
+if [ "${MJ_TEST_BACKEND:-sqlite}" = postgresql ]; then  # PostgreSQL's triggers are plpgsql functions
+  sql "CREATE FUNCTION app_freeze() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN RAISE EXCEPTION 'frozen'; END \$\$;
+       CREATE TRIGGER app_freeze BEFORE DELETE ON magic_links FOR EACH ROW EXECUTE FUNCTION app_freeze();"
+else
+  sql "CREATE TRIGGER app_freeze BEFORE DELETE ON magic_links BEGIN SELECT RAISE(ABORT, 'frozen'); END;"
+fi
 expect_exit 0 mj run session-cleanup
 expect_exit 1 mj run magic-link-expiry
 
@@ -78,7 +83,7 @@ assert_eq "$(v 'mailjobs_job_consecutive_failures{job="magic-link-expiry"}')" 1 
 assert_eq "$(v 'mailjobs_job_last_run_failed{job="magic-link-expiry"}')" 1 "prom last run failed"
 assert_eq "$(v 'mailjobs_job_last_outcome{job="session-cleanup",outcome="done"}')" 1 "prom last outcome"
 assert_eq "$(v 'mailjobs_job_last_run_end_timestamp_seconds{job="session-cleanup"}')" "$(sql "SELECT last_finished_at FROM job_state WHERE job = 'session-cleanup'")" "prom last run end"
-assert_eq "$(v 'mailjobs_job_last_run_duration_seconds{job="session-cleanup"}')" "$(sql "SELECT printf('%.3f', duration_ms / 1000.0) FROM job_runs WHERE job = 'session-cleanup'")" "prom duration"
+assert_eq "$(v 'mailjobs_job_last_run_duration_seconds{job="session-cleanup"}')" "$(sql "SELECT duration_ms FROM job_runs WHERE job = 'session-cleanup'" | awk '{ printf "%.3f", $1 / 1000 }')" "prom duration"
 assert_eq "$(v 'mailjobs_job_last_run_failed{job="vacuum"}')" "" "a job that never ran has no last-run sample"
 assert_eq "$(v 'mailjobs_job_running{job="session-cleanup"}')" 0 "prom running"
 

@@ -29,8 +29,8 @@ assert_eq "$(sql "SELECT group_concat(kind || '=' || status, ' ') FROM (SELECT k
 assert_eq "$(ls var/md/new | wc -l)" 2 "e-mails written"
 assert_eq "$(grep -l '^Delivered-To: user2@example.com$' var/md/new/* | wc -l)" 1 "deletion notice to the deleted user's address"
 # History: notification-delivery twice, the second after the jobs that queued the notices, trigger cron
-assert_eq "$(sql "SELECT group_concat(trigger || ':' || outcome || ':' || coalesce(json_extract(counts, '$.sent'), 0), ' ') FROM
-                  (SELECT * FROM job_runs WHERE job = 'notification-delivery' ORDER BY id)")" \
+assert_eq "$(sql "SELECT group_concat(trigger || ':' || outcome || ':' || coalesce(CAST(json_extract(counts, '$.sent') AS INTEGER), 0), ' ') FROM
+                  (SELECT * FROM job_runs WHERE job = 'notification-delivery' ORDER BY id) AS q1")" \
   "cron:done:0 cron:done:2" "notification-delivery runs of the tick"
 last_nd=$(sql "SELECT max(id) FROM job_runs WHERE job = 'notification-delivery'")
 assert_eq "$(sql "SELECT max(id) FROM job_runs")" "$last_nd" "the follow-up is the tick's last run"

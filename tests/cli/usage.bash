@@ -14,8 +14,8 @@ roll_day="SELECT user_id, period_start, bytes_used, email_count FROM bandwidth_r
 brute_week="SELECT user_id, (recorded_at / 86400 - (recorded_at / 86400 + 3) % 7) * 86400, sum(bytes), sum(emails) FROM bandwidth_usage GROUP BY 1, 2"
 roll_week="SELECT user_id, period_start, bytes_used, email_count FROM bandwidth_rollups WHERE period = 'week'"
 rollup_diff() {
-  sql "SELECT (SELECT count(*) FROM ($brute_day EXCEPT $roll_day)) + (SELECT count(*) FROM ($roll_day EXCEPT $brute_day)) + 0,
-              (SELECT count(*) FROM ($brute_week EXCEPT $roll_week)) + (SELECT count(*) FROM ($roll_week EXCEPT $brute_week))" | tr '|' ' '
+  sql "SELECT (SELECT count(*) FROM ($brute_day EXCEPT $roll_day) AS q1) + (SELECT count(*) FROM ($roll_day EXCEPT $brute_day) AS q2) + 0,
+              (SELECT count(*) FROM ($brute_week EXCEPT $roll_week) AS q3) + (SELECT count(*) FROM ($roll_week EXCEPT $brute_week) AS q4)" | tr '|' ' '
 }
 rollup_dump() { sql "SELECT user_id, period, period_start, bytes_used, email_count, updated_at FROM bandwidth_rollups ORDER BY 1, 2, 3" | sha256sum | cut -d' ' -f1; }
 last_counts() { sql "SELECT counts FROM job_runs WHERE job = '$1' ORDER BY id DESC LIMIT 1"; }

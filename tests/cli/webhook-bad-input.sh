@@ -37,8 +37,8 @@ assert_eq "$(http_count)" 0 "nothing sent"
 
 expect_exit 0 mj run webhook-retry --now $NOW
 # status|attempts|code|retry: the retry is due 60 s after the attempt (a second or two of the run may have passed)
-row() { sql "SELECT status || '|' || attempts || '|' || coalesce(last_status_code, '-') || '|' ||
-             CASE WHEN next_retry_at IS NULL THEN '-' WHEN next_retry_at - $NOW BETWEEN 60 AND 63 THEN '60' ELSE next_retry_at - $NOW END
+row() { sql "SELECT status || '|' || attempts || '|' || ifnull(last_status_code, '-') || '|' ||
+             CASE WHEN next_retry_at IS NULL THEN '-' WHEN next_retry_at - $NOW BETWEEN 60 AND 63 THEN '60' ELSE CAST(next_retry_at - $NOW AS TEXT) END
              FROM delivery_log WHERE id = $1"; }
 err() { sql "SELECT last_error FROM delivery_log WHERE id = $1"; }
 assert_eq "$(row 1)" "permanently_failed|1|-|-" "ftp URL"

@@ -35,7 +35,7 @@ run_at $((t + 30 * 86400))
 assert_eq "$(http_count /down)" 5 "nothing after permanently_failed"
 
 # every attempt of delivery 1, in order
-assert_eq "$(sql "SELECT group_concat(attempt || ':' || status_code || ':' || will_retry || ':' || coalesce(next_retry_at - created_at, '-'), ' ')
+assert_eq "$(sql "SELECT group_concat(attempt || ':' || status_code || ':' || will_retry || ':' || ifnull(next_retry_at - created_at, '-'), ' ')
                   FROM (SELECT * FROM job_attempts WHERE item_table = 'delivery_log' AND item_id = 1 ORDER BY attempt) AS q0")" \
   "1:503:1:60 2:503:1:300 3:503:1:1800 4:503:1:7200 5:503:0:-" "attempts: number, code, will_retry, wait"
 assert_eq "$(sql "SELECT count(*) FROM job_attempts WHERE item_id = 1 AND error = 'HTTP 503: busy, try later' AND duration_ms >= 0 AND run_id IS NOT NULL")" 5 "errors and durations"

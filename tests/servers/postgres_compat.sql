@@ -17,9 +17,10 @@ CREATE FUNCTION typeof(v anyelement) RETURNS text LANGUAGE sql IMMUTABLE AS
   $$ SELECT CASE WHEN v IS NULL THEN 'null' WHEN pg_typeof(v) IN ('bigint'::regtype, 'integer'::regtype, 'smallint'::regtype) THEN 'integer'
                  WHEN pg_typeof(v) IN ('double precision'::regtype, 'real'::regtype, 'numeric'::regtype) THEN 'real'
                  WHEN pg_typeof(v) = 'bytea'::regtype THEN 'blob' ELSE 'text' END $$;
--- SQLite's random() is a signed 64-bit integer
+-- SQLite's random() is a signed 64-bit integer with every bit random (abs(random()) % N is
+-- uniform): two 32-bit draws, since one double has only 53 bits and its low bits would be 0.
 CREATE FUNCTION random() RETURNS bigint LANGUAGE sql VOLATILE AS
-  $$ SELECT (pg_catalog.random() * 18446744073709551615.0 - 9223372036854775808.0)::numeric::bigint $$;
+  $$ SELECT ((floor(pg_catalog.random() * 4294967296)::bigint - 2147483648) << 32) | floor(pg_catalog.random() * 4294967296)::bigint $$;
 CREATE FUNCTION randomblob(n integer) RETURNS bytea LANGUAGE sql VOLATILE AS
   $$ SELECT substring(decode(string_agg(md5(pg_catalog.random()::text), ''), 'hex') FROM 1 FOR n)
      FROM generate_series(0, n / 16) $$;
@@ -95,3 +96,8 @@ CREATE FUNCTION ifnull(a double precision, b text) RETURNS text LANGUAGE sql IMM
 CREATE FUNCTION ifnull(a numeric, b text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(a::text, b) $$;
 CREATE FUNCTION ifnull(a boolean, b text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(a::integer::text, b) $$;
 CREATE FUNCTION instr(s text, t text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT strpos(s, t) $$;
+-- date(unix seconds, 'unixepoch') -> YYYY-MM-DD (UTC)
+CREATE FUNCTION date(v bigint, modifier text) RETURNS text LANGUAGE sql IMMUTABLE AS
+  $$ SELECT CASE WHEN modifier = 'unixepoch' THEN to_char(to_timestamp(v) AT TIME ZONE 'UTC', 'YYYY-MM-DD') END $$;
+-- amcheck for tests/cli/lib.sh db_integrity (PRAGMA integrity_check's counterpart), out of public
+CREATE EXTENSION amcheck SCHEMA sqlite_compat;

@@ -42,3 +42,18 @@ TEST_CASE("json_text: invalid UTF-8 becomes U+FFFD, terminal controls are escape
     CHECK(mj::json_text(o) == "{\"k\":\"\xef\xbf\xbd\"}");
     CHECK(mj::json_text(nlohmann::json{{"a", 1}}, 2) == "{\n  \"a\": 1\n}");
 }
+
+TEST_CASE("valid_utf8 and with_invalid_utf8_replaced: each byte that is not UTF-8 becomes one U+FFFD", "[text]") {
+    using mj::valid_utf8;
+    using mj::with_invalid_utf8_replaced;
+    CHECK(valid_utf8(""));
+    CHECK(valid_utf8("Grüße, 日本, 🙂 \x1b[2J"));  // controls are valid UTF-8
+    CHECK_FALSE(valid_utf8("\xff\xfe end"));
+    CHECK_FALSE(valid_utf8("\xc0\xaf"));          // overlong '/'
+    CHECK_FALSE(valid_utf8("\xed\xa0\x80"));      // a surrogate
+    CHECK_FALSE(valid_utf8("cut \xe6\x97"));      // a sequence cut short at the end
+    CHECK(with_invalid_utf8_replaced("ok 日本") == "ok 日本");
+    CHECK(with_invalid_utf8_replaced("\xff\xfe end") == "\xEF\xBF\xBD\xEF\xBF\xBD end");
+    CHECK(with_invalid_utf8_replaced("cut \xe6\x97") == "cut \xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK(valid_utf8(with_invalid_utf8_replaced("\x80\xc2 \xf4\x90\x80\x80 z")));
+}

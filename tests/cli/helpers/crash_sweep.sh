@@ -86,13 +86,13 @@ crash_sweep() {
     in_flight+=("${last:--}")
     echo "kill $kills: run $i, $kind, accepted $((after - before)) in this run, last ${last:--}" >> "$WORK/sweep.kills"
     # the kill left a consistent database and a lease of a dead pid (taken over by the next run)
-    assert_eq "$(sql 'PRAGMA quick_check')" ok "quick_check after kill $kills"
+    assert_eq "$(db_integrity)" ok "integrity after kill $kills"
   done
   # a last run with the clock past every claim: it finishes the queue
   i=$((i + 1))
   expect_exit 0 mj run "$SWEEP_JOB" --now $((NOW + i * SWEEP_STEP))
   assert_eq "$(sql "$sweep_left_sql")" 0 "rows left after the final run"
-  assert_eq "$(sql 'PRAGMA integrity_check')" ok "integrity_check at the end"
+  assert_eq "$(db_integrity)" ok "integrity at the end"
   assert_eq "$(sql "SELECT count(*) FROM job_locks")" 0 "leases left at the end"
 
   # every item at least once
