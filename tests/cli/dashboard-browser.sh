@@ -11,6 +11,12 @@ out=$(cd "$(dirname "$MJ")" && pwd)
 PUPPETEER_CORE_VERSION=25.16.0
 [ -x /usr/bin/chromium ] || fail "no /usr/bin/chromium: run third_party/debian-deps.sh (Debian package chromium)"
 command -v node >/dev/null || fail "no node: run third_party/debian-deps.sh (Debian packages nodejs, npm)"
+# The SQLite and PostgreSQL passes run this test at the same time and share out/browser and the
+# screenshots: the first holds the lock until it exits (two npm installs into one node_modules
+# left a half-written puppeteer-core in CI).
+mkdir -p "$out/browser"
+exec 9>"$out/browser/.lock"
+flock 9
 if [ ! -f "$out/browser/node_modules/puppeteer-core/package.json" ] ||
    ! grep -q "\"version\": \"$PUPPETEER_CORE_VERSION\"" "$out/browser/node_modules/puppeteer-core/package.json"; then
   mkdir -p "$out/browser"

@@ -67,7 +67,10 @@ stop_mid_run() {
   start=$(sql "$progress")
   "$MJ" run "$job" "$@" >"$WORK/.bg.out" 2>"$WORK/.bg.err" &
   pid=$!
-  for _ in $(seq 1 2000); do
+  # A deadline, not a count of polls: one poll is a psql start on PostgreSQL (~50 ms when make
+  # test loads both cores), so 2000 polls once waited 120 s. A run that ended stops the wait.
+  local deadline=$(( $(date +%s) + 60 ))
+  while [ "$(date +%s)" -lt $deadline ] && kill -0 "$pid" 2>/dev/null; do
     n=$(sql "$progress" 2>/dev/null || echo "$start")
     [ "$n" != "$start" ] && break
     sleep 0.005
