@@ -26,18 +26,18 @@ struct CapSql {
                           owner = quote_ident(p.cap->owner_column), live = live_condition(p),
                           may_go = filter_condition(p);
         // ?1 threshold, ?2 resume after this owner
-        owners = "SELECT " + owner + " FROM " + t + " WHERE " + live + " AND " + owner + " > ?2 GROUP BY " + owner +
+        owners = "SELECT " + owner + " FROM " + t + " WHERE " + live + " AND " + owner + " > " + int64_param(2) + " GROUP BY " + owner +
                  " HAVING count(*) > ?1 ORDER BY " + owner;
         // ?1 owner, ?2 keep_newest - 1: the oldest row of the owner's newest N
         boundary = "SELECT " + time + ", " + rowid + " FROM " + t + " WHERE " + owner + " = ?1 AND " + live + " ORDER BY " +
                    time + " DESC, " + rowid + " DESC LIMIT 1 OFFSET ?2";
         // ?1 owner, (?2, ?3) the boundary row: only rows older than it may go
-        eligible = owner + " = ?1 AND " + live + " AND " + may_go + " AND " + time + " <= ?2 AND (" + time +
-                               " < ?2 OR " + rowid + " < ?3)";
+        eligible = owner + " = ?1 AND " + live + " AND " + may_go + " AND " + time + " <= " + int64_param(2) + " AND (" +
+                   time + " < " + int64_param(2) + " OR " + rowid + " < " + int64_param(3) + ")";
         count = "SELECT count(*) FROM " + t + " WHERE " + eligible;
         // (?4, ?5) the previous batch's last row; the plain range terms let the index seek
-        candidates = "SELECT " + rowid + ", " + time + " FROM " + t + " WHERE " + eligible + " AND " + time + " >= ?4 AND (" +
-                     time + " > ?4 OR " + rowid + " > ?5) ORDER BY " + time + ", " + rowid + " LIMIT ?6";
+        candidates = "SELECT " + rowid + ", " + time + " FROM " + t + " WHERE " + eligible + " AND " + time + " >= " + int64_param(4) +
+                     " AND (" + time + " > " + int64_param(4) + " OR " + rowid + " > " + int64_param(5) + ") ORDER BY " + time + ", " + rowid + " LIMIT ?6";
     }
 };
 

@@ -152,7 +152,7 @@ PurgeResult purge(JobContext& ctx, const Policy& p) {
     // ?2 is the last batch's newest time: everything older was deleted or kept by the filter.
     const std::string key = row_key_of(ctx.db, p);
     Statement select(ctx.db, "SELECT " + key + ", " + time + " FROM " + table + " WHERE " + time + " < ?1 AND " +
-                                 time + " >= ?2 AND " + opaque(live_condition(p) + " AND " + filter_condition(p)) +
+                                 time + " >= " + int64_param(2) + " AND " + opaque(live_condition(p) + " AND " + filter_condition(p)) +
                                  " ORDER BY " + time + " LIMIT ?3");
     int64_t floor = INT64_MIN;
     PurgeConnection connection(ctx.db);

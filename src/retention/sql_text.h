@@ -28,6 +28,13 @@ inline std::string rowid_list(const std::vector<int64_t>& ids) {
     return s;
 }
 
+// Parameter ?n as a 64-bit integer. For the parameters that carry a sentinel (INT64_MIN before the
+// first batch, INT64_MAX for "nothing kept"): PostgreSQL types a parameter after the column it is
+// compared with, and an application's time or owner column declared `integer` made the first batch
+// fail with "value -9223372036854775808 is out of range for type integer". int4 >= int8 is a
+// cross-type btree operator, so the index still seeks; on SQLite the CAST of an integer is itself.
+inline std::string int64_param(int n) { return "CAST(?" + std::to_string(n) + " AS BIGINT)"; }
+
 // True when sorted, distinct `ids` cover one whole rowid range (lo..hi without a gap).
 inline bool is_rowid_range(const std::vector<int64_t>& ids) {
     return !ids.empty() && ids.back() - ids.front() + 1 == static_cast<int64_t>(ids.size());

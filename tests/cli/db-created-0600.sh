@@ -8,15 +8,18 @@ mode() { stat -c %a "$1"; }
 expect_exit 0 mj migrate
 assert_eq "$(mode var/mailjobs.db)" 600 "new database"
 # -wal/-shm exist while a connection is open: keep one open, let mailjobs write beside it
+# (the holder says when it is connected: a fixed sleep lost that race on a loaded machine)
 python3 -c "
 import sqlite3, time
-c = sqlite3.connect('var/mailjobs.db'); c.execute('SELECT count(*) FROM job_runs').fetchall(); time.sleep(3)" &
+c = sqlite3.connect('var/mailjobs.db'); c.execute('SELECT count(*) FROM job_runs').fetchall()
+open('$WORK/held', 'w').close(); time.sleep(60)" &
 holder=$!
-sleep 0.5
+for _ in $(seq 1 600); do [ -e "$WORK/held" ] && break; sleep 0.05; done
+[ -e "$WORK/held" ] || fail "the holding connection did not open"
 expect_exit 0 mj run session-cleanup --now $NOW
 assert_eq "$(mode var/mailjobs.db-wal)" 600 "-wal"
 assert_eq "$(mode var/mailjobs.db-shm)" 600 "-shm"
-wait $holder
+kill $holder; wait $holder 2>/dev/null || true
 
 # database_mode for a web server in the group, exact even with a umask that would clear it
 mkdir g
