@@ -2,6 +2,7 @@
 #include "jobs/bandwidth_rollup.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <utility>
 #include <vector>
@@ -25,12 +26,44 @@ struct Sums {
     int64_t rows = 0, bytes = 0, emails = 0;
 };
 
+// "(CAST(u AS BIGINT), CAST(d AS BIGINT)), (u, d), ..." of `windows` (non-empty): the rows of a
+// VALUES list that the batch statements join with. Integers read from the database or computed
+// from them, so written as literals; the first row's CASTs type the columns bigint on PostgreSQL
+// (a day start plus 604800 would otherwise be int4 arithmetic).
+std::string values_of(const std::vector<Window>& windows) {
+    std::string s;
+    s.reserve(windows.size() * 24);
+    for (size_t i = 0; i < windows.size(); ++i) {
+        const std::string u = std::to_string(windows[i].first), d = std::to_string(windows[i].second);
+        if (i == 0) s += "(CAST(" + u + " AS BIGINT), CAST(" + d + " AS BIGINT))";
+        else s += ", (" + u + ", " + d + ")";
+    }
+    return s;
+}
+
+// The totals of each of `windows` over `rows_sql`'s rows, in one statement: a LEFT JOIN of the
+// windows' VALUES list with the table by (user, start <= time < start + length), so a window
+// without rows gets rows = 0. One round trip per batch, not one per window: on PostgreSQL a
+// statement per window made the first run over 150000 raw rows take 89 s on an idle machine.
+std::map<Window, Sums> totals_of(Db& db, const std::vector<Window>& windows, const std::string& table,
+                                 const std::string& time, const std::string& extra, const std::string& bytes,
+                                 const std::string& emails, int64_t length) {
+    std::map<Window, Sums> out;
+    if (windows.empty()) return out;
+    Statement q(db, "WITH w(u, s) AS (VALUES " + values_of(windows) + ") SELECT w.u, w.s, count(t.user_id), coalesce(sum(t." +
+                        bytes + "), 0), coalesce(sum(t." + emails + "), 0) FROM w LEFT JOIN " + table +
+                        " t ON t.user_id = w.u AND t." + time + " >= w.s AND t." + time + " < w.s + " +
+                        std::to_string(length) + extra + " GROUP BY w.u, w.s");
+    while (q.step())
+        out[{q.column(0).as_int64(), q.column(1).as_int64()}] = {q.column(2).as_int64(), q.column(3).as_int64(),
+                                                                  q.column(4).as_int64()};
+    return out;
+}
+
 class Rollup {
 public:
     explicit Rollup(JobContext& ctx)
         : ctx_(ctx),
-          sums_(ctx.db, "SELECT count(*), coalesce(sum(bytes), 0), coalesce(sum(emails), 0) FROM bandwidth_usage "
-                        "WHERE user_id = ?1 AND recorded_at >= ?2 AND recorded_at < ?2 + 86400"),
           sizer_(BatchSizer::for_batch_size(ctx.cfg_int("batch_size"), ctx.db.max_transaction_us())),
           connection_(ctx.db) {}
 
@@ -48,8 +81,12 @@ public:
         }
         for (size_t at = 0, end = 0; at < windows.size(); at = end) {
             end = std::min(windows.size(), at + static_cast<size_t>(sizer_.size()));
+            const std::vector<Window> batch_windows(windows.begin() + static_cast<std::ptrdiff_t>(at),
+                                                    windows.begin() + static_cast<std::ptrdiff_t>(end));
+            // Read before the write lock, as the engine reads its candidates.
+            const auto sums = totals_of(ctx_.db, batch_windows, "bandwidth_usage", "recorded_at", "", "bytes", "emails", kDay);
             std::vector<std::pair<Window, Sums>> batch;
-            for (size_t i = at; i < end; ++i) batch.emplace_back(windows[i], sum(windows[i]));
+            for (const auto& w : batch_windows) batch.emplace_back(w, sums.count(w) ? sums.at(w) : Sums{});
             const bool last = end == windows.size();
             if (ctx_.dry_run) count_would_change(batch);
             else {
@@ -68,58 +105,48 @@ public:
     }
 
 private:
-    Sums sum(const Window& w) {
-        sums_.reset();
-        sums_.bind(1, w.first);
-        sums_.bind(2, w.second);
-        sums_.step();
-        Sums s{sums_.column(0).as_int64(), sums_.column(1).as_int64(), sums_.column(2).as_int64()};
-        sums_.reset();
-        return s;
+    // Sets each (user, start) row of `period` to its totals in one multi-row upsert (written only
+    // when they differ, so a rerun changes nothing) and removes the rows whose window has none.
+    int64_t put_all(const char* period, const std::vector<std::pair<Window, Sums>>& rows) {
+        std::string values;
+        int64_t changed = 0;
+        Statement del(ctx_.db, "DELETE FROM bandwidth_rollups WHERE user_id = ?1 AND period = ?2 AND period_start = ?3");
+        for (const auto& [w, s] : rows) {
+            if (s.rows == 0) {  // rare: a day whose raw rows the application deleted
+                del.reset();
+                del.bind_all(w.first, std::string(period), w.second);
+                changed += del.exec();
+                continue;
+            }
+            values += (values.empty() ? "(CAST(" : ", (CAST(") + std::to_string(w.first) + " AS BIGINT), '" + period +
+                      "', CAST(" + std::to_string(w.second) + " AS BIGINT), CAST(" + std::to_string(s.bytes) +
+                      " AS BIGINT), CAST(" + std::to_string(s.emails) + " AS BIGINT), CAST(" + std::to_string(ctx_.now) +
+                      " AS BIGINT))";
+        }
+        if (!values.empty()) {
+            Statement up(ctx_.db,
+                         "INSERT INTO bandwidth_rollups(user_id, period, period_start, bytes_used, email_count, updated_at) VALUES " +
+                             values +
+                             " ON CONFLICT(user_id, period, period_start) DO UPDATE SET bytes_used = excluded.bytes_used, "
+                             "email_count = excluded.email_count, updated_at = excluded.updated_at WHERE "
+                             "bandwidth_rollups.bytes_used <> excluded.bytes_used OR bandwidth_rollups.email_count <> excluded.email_count");
+            changed += up.exec();
+        }
+        return changed;
     }
 
-    // Inside the batch transaction: each day row set to its recomputed totals (written only when
-    // they differ, so a rerun changes nothing), a day without rows removed, and each week touched
-    // recomputed from its day rows.
+    // Inside the batch transaction: the day rows, then each week they touch recomputed from its
+    // day rows (read after the day rows were written, in the same transaction).
     void write_batch(const std::vector<std::pair<Window, Sums>>& batch) {
-        Statement up(ctx_.db,
-                     "INSERT INTO bandwidth_rollups(user_id, period, period_start, bytes_used, email_count, updated_at) "
-                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(user_id, period, period_start) DO UPDATE SET "
-                     "bytes_used = excluded.bytes_used, email_count = excluded.email_count, updated_at = excluded.updated_at "
-                     "WHERE bandwidth_rollups.bytes_used <> excluded.bytes_used OR bandwidth_rollups.email_count <> excluded.email_count");
-        Statement del(ctx_.db, "DELETE FROM bandwidth_rollups WHERE user_id = ?1 AND period = ?2 AND period_start = ?3");
-        Statement week(ctx_.db,
-                       "SELECT count(*), coalesce(sum(bytes_used), 0), coalesce(sum(email_count), 0) FROM bandwidth_rollups "
-                       "WHERE user_id = ?1 AND period = 'day' AND period_start >= ?2 AND period_start < ?2 + 604800");
-        int64_t changed = 0;
-        auto put = [&](int64_t user, const char* period, int64_t start, const Sums& s) {
-            Statement& q = s.rows ? up : del;
-            q.reset();
-            q.bind(1, user);
-            q.bind(2, std::string(period));
-            q.bind(3, start);
-            if (s.rows) {
-                q.bind(4, s.bytes);
-                q.bind(5, s.emails);
-                q.bind(6, ctx_.now);
-            }
-            changed += q.exec();
-            q.reset();
-        };
-        std::set<Window> weeks;
-        for (const auto& [w, s] : batch) {
-            put(w.first, "day", w.second, s);
-            weeks.insert({w.first, utc_week_start(w.second)});
-        }
-        for (const auto& w : weeks) {
-            week.reset();
-            week.bind(1, w.first);
-            week.bind(2, w.second);
-            week.step();
-            Sums s{week.column(0).as_int64(), week.column(1).as_int64(), week.column(2).as_int64()};
-            week.reset();
-            put(w.first, "week", w.second, s);
-        }
+        int64_t changed = put_all("day", batch);
+        std::set<Window> week_set;
+        for (const auto& [w, s] : batch) week_set.insert({w.first, utc_week_start(w.second)});
+        const std::vector<Window> weeks(week_set.begin(), week_set.end());
+        const auto sums = totals_of(ctx_.db, weeks, "bandwidth_rollups", "period_start", " AND t.period = 'day'",
+                                    "bytes_used", "email_count", kWeek);
+        std::vector<std::pair<Window, Sums>> week_rows;
+        for (const auto& w : weeks) week_rows.emplace_back(w, sums.count(w) ? sums.at(w) : Sums{});
+        changed += put_all("week", week_rows);
         ctx_.counts.changed += changed;
         ctx_.counts.add("bandwidth_rollups", changed);
     }
@@ -128,26 +155,26 @@ private:
     // one of its days does (its total is theirs), so each (user, week) with a changed day counts
     // once per run; the set holds at most users x weeks of the data, not its rows.
     void count_would_change(const std::vector<std::pair<Window, Sums>>& batch) {
-        Statement q(ctx_.db, "SELECT bytes_used, email_count FROM bandwidth_rollups WHERE user_id = ?1 AND period = 'day' "
-                             "AND period_start = ?2");
+        std::vector<Window> windows;
+        for (const auto& [w, s] : batch) windows.push_back(w);
+        std::map<Window, std::pair<int64_t, int64_t>> stored;
+        Statement q(ctx_.db, "WITH w(u, s) AS (VALUES " + values_of(windows) + ") SELECT r.user_id, r.period_start, "
+                             "r.bytes_used, r.email_count FROM w JOIN bandwidth_rollups r ON r.user_id = w.u AND "
+                             "r.period = 'day' AND r.period_start = w.s");
+        while (q.step()) stored[{q.column(0).as_int64(), q.column(1).as_int64()}] = {q.column(2).as_int64(), q.column(3).as_int64()};
         int64_t n = 0;
         for (const auto& [w, s] : batch) {
-            q.reset();
-            q.bind(1, w.first);
-            q.bind(2, w.second);
-            const bool found = q.step();
-            if (found ? (!s.rows || q.column(0).as_int64() != s.bytes || q.column(1).as_int64() != s.emails) : s.rows > 0) {
+            const auto found = stored.find(w);
+            if (found != stored.end() ? (!s.rows || found->second.first != s.bytes || found->second.second != s.emails) : s.rows > 0) {
                 ++n;
                 if (dry_weeks_.insert({w.first, utc_week_start(w.second)}).second) ++n;
             }
         }
-        q.reset();
         ctx_.counts.changed += n;
         ctx_.counts.add("bandwidth_rollups", n);
     }
 
     JobContext& ctx_;
-    Statement sums_;
     BatchSizer sizer_;
     PurgeConnection connection_;
     std::set<Window> dry_weeks_;  // (user, week start) counted by the dry run
