@@ -165,6 +165,11 @@ public:
     // LOCKED" on PostgreSQL (rows another worker's open claim holds are passed over, not waited
     // for), "" on SQLite (one writer at a time: nothing to skip).
     virtual const char* skip_locked_clause() const { return ""; }
+    // How many rows one statement of a batch should carry (a multi-row VALUES list): 1 on SQLite,
+    // where a statement is a function call and one prepared statement run per row is the cheapest
+    // (measured: 500-row literal VALUES upserts wrote rollups at half the speed); more on
+    // PostgreSQL, where every statement is a round trip to the server.
+    virtual int rows_per_statement() const { return 1; }
     bool in_write() { return in_transaction(); }  // inside a write() transaction
     // The id of the row the last INSERT of this connection added.
     virtual int64_t last_insert_id() = 0;

@@ -48,40 +48,17 @@ std::string bytea_bytes(const char* text, int length) {
 // message's bytes go through unchanged) and read in text format.
 class PgStatement final : public StatementBackend {
 public:
-    PgStatement(PgDb& db, const std::string& sql) : db_(db), name_(db.next_statement_name()) {
+    PgStatement(PgDb& db, const std::string& sql) : db_(db) {
         int params = 0;
         const std::string text = pg_placeholders(sql, &params);
         if (params > PgDb::kMaxParameters)  // see kMaxParameters: the describe below would drop the connection
             throw DbError(DbFailure::other, 0, "a statement with " + std::to_string(params) + " parameters (PostgreSQL backend: at most " +
                           std::to_string(PgDb::kMaxParameters) + ")");
-        PGconn* conn = db_.handle();
-        PGresult* r = PQprepare(conn, name_.c_str(), text.c_str(), params, nullptr);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            DbError e = pg_error(conn, r);
-            PQclear(r);
-            throw e;
-        }
-        PQclear(r);
-        r = PQdescribePrepared(conn, name_.c_str());
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            DbError e = pg_error(conn, r);
-            PQclear(r);
-            throw e;
-        }
-        const int n = PQnparams(r);
-        types_.resize(static_cast<size_t>(n));
-        for (int i = 0; i < n; ++i) types_[static_cast<size_t>(i)] = PQparamtype(r, i);
-        PQclear(r);
-        values_.resize(types_.size());
-        null_.assign(types_.size(), 1);
+        prepared_ = db_.prepared(text, params);
+        values_.resize(prepared_->types.size());
+        null_.assign(prepared_->types.size(), 1);
     }
-    ~PgStatement() override {
-        PQclear(result_);
-        // Not transactional on the server: a name prepared inside a rolled-back transaction stays
-        // until this. In an aborted transaction DEALLOCATE fails too; the name is then freed with
-        // the connection (names are never reused).
-        PQclear(PQexec(db_.handle(), ("DEALLOCATE " + name_).c_str()));
-    }
+    ~PgStatement() override { PQclear(result_); }
 
     void bind_int64(int pos, int64_t value) override { set(pos, std::to_string(value)); }
     void bind_double(int pos, double value) override {
@@ -176,16 +153,16 @@ private:
         std::vector<int> lengths(n), formats(n);
         for (size_t i = 0; i < n; ++i) {
             // A text parameter travels NUL-terminated: a NUL inside would cut it short, silently.
-            if (!null_[i] && types_[i] != kBytea && values_[i].find('\0') != std::string::npos)
+            if (!null_[i] && prepared_->types[i] != kBytea && values_[i].find('\0') != std::string::npos)
                 throw DbError(DbFailure::other, 0, "a text value holds a NUL byte, which PostgreSQL cannot store");
             // Bytes that are not UTF-8 (a receiver's reply): U+FFFD, unless copy-to asked for refusal.
-            if (!null_[i] && types_[i] != kBytea && db_.replace_invalid_text() && !valid_utf8(values_[i]))
+            if (!null_[i] && prepared_->types[i] != kBytea && db_.replace_invalid_text() && !valid_utf8(values_[i]))
                 values_[i] = with_invalid_utf8_replaced(values_[i]);
             ptrs[i] = null_[i] ? nullptr : values_[i].c_str();
             lengths[i] = static_cast<int>(values_[i].size());
-            formats[i] = types_[i] == kBytea ? 1 : 0;
+            formats[i] = prepared_->types[i] == kBytea ? 1 : 0;
         }
-        result_ = PQexecPrepared(db_.handle(), name_.c_str(), static_cast<int>(n), ptrs.data(), lengths.data(),
+        result_ = PQexecPrepared(db_.handle(), prepared_->name.c_str(), static_cast<int>(n), ptrs.data(), lengths.data(),
                                  formats.data(), 0);
         const ExecStatusType s = PQresultStatus(result_);
         executed_ = true;
@@ -199,8 +176,7 @@ private:
     }
 
     PgDb& db_;
-    std::string name_;
-    std::vector<Oid> types_;
+    std::shared_ptr<const PgDb::Prepared> prepared_;
     std::vector<std::string> values_;
     std::vector<char> null_;
     PGresult* result_ = nullptr;
@@ -275,7 +251,11 @@ PgDb::PgDb(const std::string& url, PGconn* conn, int64_t lock_timeout_ms) : Db(u
     }
 }
 
-PgDb::~PgDb() { PQfinish(conn_); }
+PgDb::~PgDb() {
+    closing_ = true;  // the cached statements end with the connection
+    prepared_.clear();
+    PQfinish(conn_);
+}
 
 DbError PgDb::failed(const PGresult* result) {
     DbError e = pg_error(conn_, result);
@@ -297,6 +277,46 @@ void PgDb::run(const std::string& sql) {
 }
 
 std::unique_ptr<StatementBackend> PgDb::prepare(const std::string& sql) { return std::make_unique<PgStatement>(*this, sql); }
+
+PgDb::Prepared::~Prepared() {
+    // In an aborted transaction DEALLOCATE fails too; the name is then freed with the connection
+    // (names are never reused). Not transactional: a name prepared in a rolled-back one stays.
+    if (db && !db->closing_) PQclear(PQexec(db->conn_, ("DEALLOCATE " + name).c_str()));
+}
+
+std::shared_ptr<const PgDb::Prepared> PgDb::prepared(const std::string& sql, int params) {
+    if (auto it = prepared_.find(sql); it != prepared_.end()) {
+        prepared_order_.splice(prepared_order_.end(), prepared_order_, it->second.second);
+        return it->second.first;
+    }
+    auto p = std::make_shared<Prepared>();
+    p->name = "mj" + std::to_string(++statements_);
+    PGresult* r = PQprepare(conn_, p->name.c_str(), sql.c_str(), params, nullptr);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        DbError e = pg_error(conn_, r);
+        PQclear(r);
+        throw e;
+    }
+    PQclear(r);
+    p->db = this;  // from here on the name exists on the server: the destructor deallocates it
+    r = PQdescribePrepared(conn_, p->name.c_str());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        DbError e = pg_error(conn_, r);
+        PQclear(r);
+        throw e;
+    }
+    const int n = PQnparams(r);
+    p->types.resize(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) p->types[static_cast<size_t>(i)] = PQparamtype(r, i);
+    PQclear(r);
+    if (prepared_.size() >= kPreparedCache) {  // the least recently used text leaves the cache
+        prepared_.erase(prepared_order_.front());
+        prepared_order_.pop_front();
+    }
+    prepared_order_.push_back(sql);
+    prepared_.emplace(sql, std::make_pair(p, std::prev(prepared_order_.end())));
+    return p;
+}
 
 int PgDb::exec(const std::string& sql) {
     before_statement();

@@ -33,8 +33,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <list>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/db.h"
@@ -64,6 +66,8 @@ public:
 
     bool is_file() const override { return false; }
     const char* skip_locked_clause() const override { return " FOR UPDATE SKIP LOCKED"; }
+    // 64 rows x at most 6 parameters: far under kMaxParameters, and a round trip per 64 rows.
+    int rows_per_statement() const override { return 64; }
     int exec(const std::string& sql) override;
     int64_t last_insert_id() override;
     int schema_version() override;
@@ -103,8 +107,21 @@ public:
     // Called by a statement before it runs: inside a bounded transaction, stops it when the bound
     // has passed (DbFailure::interrupted) and gives the server what is left of it.
     void before_statement();
-    // A name for the next prepared statement ("mj1", "mj2", ...).
-    std::string next_statement_name() { return "mj" + std::to_string(++statements_); }
+    // A statement prepared on the server: its name and its parameters' types. Deallocated when the
+    // last holder lets go (the cache, or a Statement still open after its text left the cache).
+    struct Prepared {
+        PgDb* db = nullptr;
+        std::string name;
+        std::vector<Oid> types;
+        ~Prepared();
+    };
+    // The prepared statement for `sql` (placeholders already in $n form), from the cache or
+    // prepared now (PQprepare + PQdescribePrepared, two round trips). The cache keeps the
+    // kPreparedCache most recently used texts: a job that makes a Statement per row (queue_notice,
+    // one audit row) then costs one round trip a row, not four (prepare, describe, execute,
+    // DEALLOCATE). Names are never reused, so a cached name always means its own text.
+    std::shared_ptr<const Prepared> prepared(const std::string& sql, int params);
+    static constexpr size_t kPreparedCache = 200;
 
 protected:
     std::unique_ptr<StatementBackend> prepare(const std::string& sql) override;
@@ -121,6 +138,10 @@ private:
     void run(const std::string& sql);  // one command, no result wanted; throws DbError
     PGconn* conn_;
     int64_t statements_ = 0;
+    // The cache of prepared(): text -> statement, and the texts from least to most recently used.
+    std::unordered_map<std::string, std::pair<std::shared_ptr<const Prepared>, std::list<std::string>::iterator>> prepared_;
+    std::list<std::string> prepared_order_;
+    bool closing_ = false;  // the destructor: no DEALLOCATE, the connection ends them all
     bool watching_ = false;
     std::chrono::steady_clock::time_point watch_end_{};
     int64_t timeout_set_ms_ = 0;  // the statement_timeout the open transaction has now (0 = none)

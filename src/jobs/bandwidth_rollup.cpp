@@ -2,6 +2,7 @@
 #include "jobs/bandwidth_rollup.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <utility>
@@ -26,44 +27,116 @@ struct Sums {
     int64_t rows = 0, bytes = 0, emails = 0;
 };
 
-// "(CAST(u AS BIGINT), CAST(d AS BIGINT)), (u, d), ..." of `windows` (non-empty): the rows of a
-// VALUES list that the batch statements join with. Integers read from the database or computed
-// from them, so written as literals; the first row's CASTs type the columns bigint on PostgreSQL
-// (a day start plus 604800 would otherwise be int4 arithmetic).
-std::string values_of(const std::vector<Window>& windows) {
+// "(CAST(?1 AS BIGINT), CAST(?2 AS BIGINT)), (CAST(?3 AS BIGINT), ...)": `rows` rows of `width`
+// integer parameters. The CASTs type the parameters bigint on PostgreSQL (in a VALUES list it
+// would take them as text); on SQLite the CAST of an integer is itself.
+std::string parameter_rows(size_t rows, int width) {
     std::string s;
-    s.reserve(windows.size() * 24);
-    for (size_t i = 0; i < windows.size(); ++i) {
-        const std::string u = std::to_string(windows[i].first), d = std::to_string(windows[i].second);
-        if (i == 0) s += "(CAST(" + u + " AS BIGINT), CAST(" + d + " AS BIGINT))";
-        else s += ", (" + u + ", " + d + ")";
+    int n = 0;
+    for (size_t r = 0; r < rows; ++r) {
+        s += r ? ", (" : "(";
+        for (int c = 0; c < width; ++c) s += (c ? ", CAST(?" : "CAST(?") + std::to_string(++n) + " AS BIGINT)";
+        s += ")";
     }
     return s;
 }
 
-// The totals of each of `windows` over `rows_sql`'s rows, in one statement: a LEFT JOIN of the
-// windows' VALUES list with the table by (user, start <= time < start + length), so a window
-// without rows gets rows = 0. One round trip per batch, not one per window: on PostgreSQL a
-// statement per window made the first run over 150000 raw rows take 89 s on an idle machine.
-std::map<Window, Sums> totals_of(Db& db, const std::vector<Window>& windows, const std::string& table,
-                                 const std::string& time, const std::string& extra, const std::string& bytes,
-                                 const std::string& emails, int64_t length) {
+// One statement run over rows of integers, Db::rows_per_statement() rows at a time: the text for
+// n rows is `text(n)`, prepared once per n and kept for the run. On PostgreSQL this is a round
+// trip per 64 rows, not per row (a statement per window made the first rollup over 150000 raw rows
+// take 89 s on an idle machine); on SQLite, one prepared statement run per row, as before.
+class RowStatements {
+public:
+    RowStatements(Db& db, std::function<std::string(size_t)> text) : db_(db), text_(std::move(text)) {}
+    size_t rows_per_statement() const { return static_cast<size_t>(std::max(1, db_.rows_per_statement())); }
+    Statement& for_rows(size_t n) {
+        auto it = prepared_.find(n);
+        if (it == prepared_.end()) it = prepared_.emplace(n, Statement(db_, text_(n))).first;
+        it->second.reset();
+        return it->second;
+    }
+
+private:
+    Db& db_;
+    std::function<std::string(size_t)> text_;
+    std::map<size_t, Statement> prepared_;
+};
+
+// The totals of (user, start) windows over a table's rows with start <= time < start + length;
+// a window without rows gets rows = 0. One window (SQLite's rows_per_statement): one aggregate
+// over one range of the (user, time) index. More: a correlated subquery per total,
+// each one range of the index, because PostgreSQL planned a 64-row VALUES list LEFT JOINed with
+// the table as a hash join over a scan of all of it (18 ms a chunk over 150000 rows). On SQLite
+// the subqueries' three ranges a window made the rollup 1.45x slower than one range (and a VALUES
+// list of one row 1.2x).
+RowStatements totals_statements(Db& db, const std::string& table, const std::string& time, const std::string& extra,
+                                const std::string& bytes, const std::string& emails, int64_t length) {
+    return RowStatements(db, [=](size_t n) {
+        auto in = [&](const std::string& u, const std::string& s) {
+            return "t.user_id = " + u + " AND t." + time + " >= " + s + " AND t." + time + " < " + s + " + " + std::to_string(length) + extra;
+        };
+        if (n == 1) {
+            const std::string u = "CAST(?1 AS BIGINT)", s = "CAST(?2 AS BIGINT)";
+            return "SELECT " + u + ", " + s + ", count(*), coalesce(sum(t." + bytes + "), 0), coalesce(sum(t." + emails + "), 0) FROM " +
+                   table + " t WHERE " + in(u, s);
+        }
+        const std::string in_window = in("w.u", "w.s");
+        const std::string w = "WITH w(u, s) AS (VALUES " + parameter_rows(n, 2) + ") ";
+        const std::string of = " FROM " + table + " t WHERE " + in_window + ")";
+        return w + "SELECT w.u, w.s, (SELECT count(*)" + of + ", (SELECT coalesce(sum(t." + bytes + "), 0)" + of +
+               ", (SELECT coalesce(sum(t." + emails + "), 0)" + of + " FROM w";
+    });
+}
+
+std::map<Window, Sums> totals_of(RowStatements& statements, const std::vector<Window>& windows) {
     std::map<Window, Sums> out;
-    if (windows.empty()) return out;
-    Statement q(db, "WITH w(u, s) AS (VALUES " + values_of(windows) + ") SELECT w.u, w.s, count(t.user_id), coalesce(sum(t." +
-                        bytes + "), 0), coalesce(sum(t." + emails + "), 0) FROM w LEFT JOIN " + table +
-                        " t ON t.user_id = w.u AND t." + time + " >= w.s AND t." + time + " < w.s + " +
-                        std::to_string(length) + extra + " GROUP BY w.u, w.s");
-    while (q.step())
-        out[{q.column(0).as_int64(), q.column(1).as_int64()}] = {q.column(2).as_int64(), q.column(3).as_int64(),
-                                                                  q.column(4).as_int64()};
+    const size_t k = statements.rows_per_statement();
+    for (size_t at = 0; at < windows.size(); at += k) {
+        const size_t n = std::min(k, windows.size() - at);
+        Statement& q = statements.for_rows(n);
+        for (size_t i = 0; i < n; ++i) {
+            q.bind(static_cast<int>(2 * i + 1), windows[at + i].first);
+            q.bind(static_cast<int>(2 * i + 2), windows[at + i].second);
+        }
+        while (q.step())
+            out[{q.column(0).as_int64(), q.column(1).as_int64()}] = {q.column(2).as_int64(), q.column(3).as_int64(),
+                                                                      q.column(4).as_int64()};
+        q.reset();
+    }
     return out;
+}
+
+// The statement that sets (user, start) rows of `period` to their totals, written only when they
+// differ (so a rerun changes nothing): ?1..?5 of each row = user, start, bytes, emails, now.
+RowStatements upsert_statements(Db& db, const std::string& period) {
+    return RowStatements(db, [=](size_t n) {
+        std::string values;
+        for (size_t r = 0; r < n; ++r) {
+            const int b = static_cast<int>(5 * r);
+            auto p = [&](int i) { return "CAST(?" + std::to_string(b + i) + " AS BIGINT)"; };
+            values += (r ? ", (" : "(") + p(1) + ", '" + period + "', " + p(2) + ", " + p(3) + ", " + p(4) + ", " + p(5) + ")";
+        }
+        return "INSERT INTO bandwidth_rollups(user_id, period, period_start, bytes_used, email_count, updated_at) VALUES " + values +
+               " ON CONFLICT(user_id, period, period_start) DO UPDATE SET bytes_used = excluded.bytes_used, "
+               "email_count = excluded.email_count, updated_at = excluded.updated_at WHERE "
+               "bandwidth_rollups.bytes_used <> excluded.bytes_used OR bandwidth_rollups.email_count <> excluded.email_count";
+    });
 }
 
 class Rollup {
 public:
     explicit Rollup(JobContext& ctx)
         : ctx_(ctx),
+          day_totals_(totals_statements(ctx.db, "bandwidth_usage", "recorded_at", "", "bytes", "emails", kDay)),
+          week_totals_(totals_statements(ctx.db, "bandwidth_rollups", "period_start", " AND t.period = 'day'", "bytes_used",
+                                         "email_count", kWeek)),
+          day_upsert_(upsert_statements(ctx.db, "day")),
+          week_upsert_(upsert_statements(ctx.db, "week")),
+          stored_days_(ctx.db, [](size_t n) {
+              return "WITH w(u, s) AS (VALUES " + parameter_rows(n, 2) + ") SELECT r.user_id, r.period_start, r.bytes_used, "
+                     "r.email_count FROM w JOIN bandwidth_rollups r ON r.user_id = w.u AND r.period = 'day' AND r.period_start = w.s";
+          }),
+          remove_(ctx.db, "DELETE FROM bandwidth_rollups WHERE user_id = ?1 AND period = ?2 AND period_start = ?3"),
           sizer_(BatchSizer::for_batch_size(ctx.cfg_int("batch_size"), ctx.db.max_transaction_us())),
           connection_(ctx.db) {}
 
@@ -84,7 +157,7 @@ public:
             const std::vector<Window> batch_windows(windows.begin() + static_cast<std::ptrdiff_t>(at),
                                                     windows.begin() + static_cast<std::ptrdiff_t>(end));
             // Read before the write lock, as the engine reads its candidates.
-            const auto sums = totals_of(ctx_.db, batch_windows, "bandwidth_usage", "recorded_at", "", "bytes", "emails", kDay);
+            const auto sums = totals_of(day_totals_, batch_windows);
             std::vector<std::pair<Window, Sums>> batch;
             for (const auto& w : batch_windows) batch.emplace_back(w, sums.count(w) ? sums.at(w) : Sums{});
             const bool last = end == windows.size();
@@ -105,32 +178,35 @@ public:
     }
 
 private:
-    // Sets each (user, start) row of `period` to its totals in one multi-row upsert (written only
-    // when they differ, so a rerun changes nothing) and removes the rows whose window has none.
-    int64_t put_all(const char* period, const std::vector<std::pair<Window, Sums>>& rows) {
-        std::string values;
+    // Sets each (user, start) row of `period` to its totals (upsert_statements) and removes the
+    // rows whose window has none.
+    int64_t put_all(RowStatements& upsert, const std::string& period, const std::vector<std::pair<Window, Sums>>& rows) {
         int64_t changed = 0;
-        Statement del(ctx_.db, "DELETE FROM bandwidth_rollups WHERE user_id = ?1 AND period = ?2 AND period_start = ?3");
-        for (const auto& [w, s] : rows) {
-            if (s.rows == 0) {  // rare: a day whose raw rows the application deleted
-                del.reset();
-                del.bind_all(w.first, std::string(period), w.second);
-                changed += del.exec();
+        std::vector<const std::pair<Window, Sums>*> kept;
+        for (const auto& row : rows) {
+            if (row.second.rows > 0) {
+                kept.push_back(&row);
                 continue;
             }
-            values += (values.empty() ? "(CAST(" : ", (CAST(") + std::to_string(w.first) + " AS BIGINT), '" + period +
-                      "', CAST(" + std::to_string(w.second) + " AS BIGINT), CAST(" + std::to_string(s.bytes) +
-                      " AS BIGINT), CAST(" + std::to_string(s.emails) + " AS BIGINT), CAST(" + std::to_string(ctx_.now) +
-                      " AS BIGINT))";
+            remove_.reset();  // rare: a day whose raw rows the application deleted
+            remove_.bind_all(row.first.first, period, row.first.second);
+            changed += remove_.exec();
         }
-        if (!values.empty()) {
-            Statement up(ctx_.db,
-                         "INSERT INTO bandwidth_rollups(user_id, period, period_start, bytes_used, email_count, updated_at) VALUES " +
-                             values +
-                             " ON CONFLICT(user_id, period, period_start) DO UPDATE SET bytes_used = excluded.bytes_used, "
-                             "email_count = excluded.email_count, updated_at = excluded.updated_at WHERE "
-                             "bandwidth_rollups.bytes_used <> excluded.bytes_used OR bandwidth_rollups.email_count <> excluded.email_count");
-            changed += up.exec();
+        const size_t k = upsert.rows_per_statement();
+        for (size_t at = 0; at < kept.size(); at += k) {
+            const size_t n = std::min(k, kept.size() - at);
+            Statement& q = upsert.for_rows(n);
+            for (size_t i = 0; i < n; ++i) {
+                const auto& [w, s] = *kept[at + i];
+                const int b = static_cast<int>(5 * i);
+                q.bind(b + 1, w.first);
+                q.bind(b + 2, w.second);
+                q.bind(b + 3, s.bytes);
+                q.bind(b + 4, s.emails);
+                q.bind(b + 5, ctx_.now);
+            }
+            changed += q.exec();
+            q.reset();
         }
         return changed;
     }
@@ -138,15 +214,14 @@ private:
     // Inside the batch transaction: the day rows, then each week they touch recomputed from its
     // day rows (read after the day rows were written, in the same transaction).
     void write_batch(const std::vector<std::pair<Window, Sums>>& batch) {
-        int64_t changed = put_all("day", batch);
+        int64_t changed = put_all(day_upsert_, "day", batch);
         std::set<Window> week_set;
         for (const auto& [w, s] : batch) week_set.insert({w.first, utc_week_start(w.second)});
         const std::vector<Window> weeks(week_set.begin(), week_set.end());
-        const auto sums = totals_of(ctx_.db, weeks, "bandwidth_rollups", "period_start", " AND t.period = 'day'",
-                                    "bytes_used", "email_count", kWeek);
+        const auto sums = totals_of(week_totals_, weeks);
         std::vector<std::pair<Window, Sums>> week_rows;
         for (const auto& w : weeks) week_rows.emplace_back(w, sums.count(w) ? sums.at(w) : Sums{});
-        changed += put_all("week", week_rows);
+        changed += put_all(week_upsert_, "week", week_rows);
         ctx_.counts.changed += changed;
         ctx_.counts.add("bandwidth_rollups", changed);
     }
@@ -155,13 +230,18 @@ private:
     // one of its days does (its total is theirs), so each (user, week) with a changed day counts
     // once per run; the set holds at most users x weeks of the data, not its rows.
     void count_would_change(const std::vector<std::pair<Window, Sums>>& batch) {
-        std::vector<Window> windows;
-        for (const auto& [w, s] : batch) windows.push_back(w);
         std::map<Window, std::pair<int64_t, int64_t>> stored;
-        Statement q(ctx_.db, "WITH w(u, s) AS (VALUES " + values_of(windows) + ") SELECT r.user_id, r.period_start, "
-                             "r.bytes_used, r.email_count FROM w JOIN bandwidth_rollups r ON r.user_id = w.u AND "
-                             "r.period = 'day' AND r.period_start = w.s");
-        while (q.step()) stored[{q.column(0).as_int64(), q.column(1).as_int64()}] = {q.column(2).as_int64(), q.column(3).as_int64()};
+        const size_t k = stored_days_.rows_per_statement();
+        for (size_t at = 0; at < batch.size(); at += k) {
+            const size_t n = std::min(k, batch.size() - at);
+            Statement& q = stored_days_.for_rows(n);
+            for (size_t i = 0; i < n; ++i) {
+                q.bind(static_cast<int>(2 * i + 1), batch[at + i].first.first);
+                q.bind(static_cast<int>(2 * i + 2), batch[at + i].first.second);
+            }
+            while (q.step()) stored[{q.column(0).as_int64(), q.column(1).as_int64()}] = {q.column(2).as_int64(), q.column(3).as_int64()};
+            q.reset();
+        }
         int64_t n = 0;
         for (const auto& [w, s] : batch) {
             const auto found = stored.find(w);
@@ -175,6 +255,8 @@ private:
     }
 
     JobContext& ctx_;
+    RowStatements day_totals_, week_totals_, day_upsert_, week_upsert_, stored_days_;
+    Statement remove_;
     BatchSizer sizer_;
     PurgeConnection connection_;
     std::set<Window> dry_weeks_;  // (user, week start) counted by the dry run

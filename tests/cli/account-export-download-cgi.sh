@@ -1,7 +1,7 @@
 # GET /exports/<token> through a real web server (lighttpd running the binary as CGI): the archive
 # with its headers, byte for byte; HEAD counts no download, a GET one; past [export] max_downloads
 # or expires_at: 410; an unknown or malformed token: 404; POST: 405. No bearer token needed, and
-# the token never reaches mailjobs' log. A 150 MB archive streams to curl while the CGI process is
+# the token never reaches mailjobs' log. A 100 MB archive streams to curl while the CGI process is
 # held to 64 MB of address space, so it cannot have buffered the file.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/account-export.bash"
@@ -45,19 +45,22 @@ assert_eq "$STATUS" 410 "expired"
 grep -q -- "$token" var/mailjobs.log && fail "token in mailjobs' log"
 assert_contains "$(grep api_request var/mailjobs.log)" '"path":"/exports/…"' "the request log redacts the link"
 
-# A large archive, streamed: 150 MB of random bytes as a ready export, the CGI under ulimit -v 64 MB.
+# A large archive, streamed: 100 MB of random bytes as a ready export, the CGI under ulimit -v 64 MB.
+# On SQLite only: the streaming is the CGI's own, and the PostgreSQL pass already looked tokens up
+# above (its 150 MB first version took 57 s of each pass under make test's load).
+[ "${MJ_TEST_BACKEND:-sqlite}" = sqlite ] || exit 0
 big_token=BigToken0123456789abcdefghijklmnopqrstuvwxy
-head -c 150000000 /dev/urandom > var/exports/big-a1.zip
+head -c 100000000 /dev/urandom > var/exports/big-a1.zip
 sql "INSERT INTO users(id, email) VALUES(9, 'big@example.com');
      INSERT INTO exports(user_id, status, path, size_bytes, token_hash, completed_at, expires_at)
-       VALUES(9, 'ready', 'big-a1.zip', 150000000, '$(printf %s "$big_token" | sha256sum | cut -d' ' -f1)', $NOW, $NOW + 86400)"
+       VALUES(9, 'ready', 'big-a1.zip', 100000000, '$(printf %s "$big_token" | sha256sum | cut -d' ' -f1)', $NOW, $NOW + 86400)"
 mv "$WORK/www/cgi-bin/mailjobs.cgi" "$WORK/mailjobs.real"
 printf '#!/bin/sh\nulimit -v 65536\nexec %s\n' "$WORK/mailjobs.real" > "$WORK/www/cgi-bin/mailjobs.cgi"
 chmod 755 "$WORK/www/cgi-bin/mailjobs.cgi"
 call GET "/exports/$big_token"
 assert_eq "$STATUS" 200 "large download"
-assert_eq "$(stat -c %s "$WORK/.body")" 150000000 "all of it"
+assert_eq "$(stat -c %s "$WORK/.body")" 100000000 "all of it"
 assert_eq "$(sha256sum < "$WORK/.body")" "$(sha256sum < var/exports/big-a1.zip)" "byte for byte"
-# and the limit is real: a program that buffers 150 MB fails under it
+# and the limit is real: a program that buffers 100 MB fails under it
 printf '#!/bin/sh\nulimit -v 65536\nexec python3 -c "import sys; d=sys.stdin.buffer.read(); print(len(d))"\n' > limit.sh
 if sh limit.sh < var/exports/big-a1.zip >/dev/null 2>&1; then fail "ulimit -v 64 MB did not stop a buffering reader"; fi

@@ -13,6 +13,6 @@ assert_eq "$(last_run destination-verification-expiry "outcome || '|' || exit_re
 cleared=$(sql "SELECT count(*) FROM destinations WHERE verification_token_hash IS NULL")
 [ "$cleared" -lt 60000 ] || fail "the run finished before the signal"
 assert_eq "$(last_run destination-verification-expiry "json_extract(counts, '$.destination_tokens')")" "$cleared" "history counts the committed batches"
-expect_exit 0 mj run destination-verification-expiry --now $NOW
+run_until_done destination-verification-expiry --now $NOW
 assert_eq "$(sql "SELECT count(*) FROM destinations WHERE verification_token_hash IS NULL AND verification_expires_at IS NULL")" 60000 "all expired tokens cleared"
 assert_eq "$(sql "SELECT count(*) FROM destinations WHERE verification_expires_at = $NOW + 3600 AND verification_token_hash IS NOT NULL")" 500 "live tokens kept"

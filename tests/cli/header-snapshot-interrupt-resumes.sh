@@ -20,7 +20,7 @@ assert_eq "$(last_run header-snapshot-cleanup "json_extract(counts, '$.header_sn
 pos=$(sql "SELECT json_extract(cursor, '$.orphan_scan_after') FROM job_state WHERE job = 'header-snapshot-cleanup'")
 [ "${pos:-0}" -ge 100000 ] || fail "sweep position not kept: '$pos'"
 assert_eq "$(sql "SELECT count(*) FROM header_snapshots h JOIN message_logs m ON m.id = h.message_log_id")" $((240000 - orphans)) "live snapshots kept"
-expect_exit 0 mj run header-snapshot-cleanup --now $NOW
+run_until_done header-snapshot-cleanup --now $NOW
 assert_eq "$(orphan_snapshots)" 0 "no orphans after the resume"
 assert_eq "$(sql "SELECT count(*) FROM header_snapshots")" $((240000 - orphans)) "exactly the live snapshots left"
 assert_eq "$(sql "SELECT json_extract(cursor, '$.orphan_scan_after') FROM job_state WHERE job = 'header-snapshot-cleanup'")" 0 "position reset"

@@ -17,7 +17,7 @@ assert_eq "$(sql "SELECT count(*) FROM notification_outbox")" "$warned" "notices
 assert_eq "$(sql "SELECT count(*) FROM overflow_hold h JOIN notification_outbox o ON o.dedupe_key = 'overflow_hold_warning:' || h.id
                   WHERE h.warning_queued_at = $NOW")" "$warned" "each marker has its notice"
 assert_eq "$(sql "SELECT count(*) FROM overflow_hold WHERE held_at = $NOW - 31*$D")" 0 "purge batches before the kill committed"
-expect_exit 0 mj run overflow-hold-expiry --now $NOW
+run_until_done overflow-hold-expiry --now $NOW
 assert_eq "$(sql "SELECT count(*) FROM overflow_hold")" 31000 "warned and young rows kept"
 assert_eq "$(sql "SELECT count(*), count(DISTINCT dedupe_key) FROM notification_outbox")" "30000|30000" "one warning each after the takeover"
 assert_eq "$(sql "SELECT count(*) FROM overflow_hold WHERE held_at = $NOW - 29*$D - 3600 AND warning_queued_at IS NULL")" 0 "none left unwarned"

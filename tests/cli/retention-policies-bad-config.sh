@@ -13,6 +13,7 @@ sql "CREATE TABLE app_events(id INTEGER PRIMARY KEY, kind TEXT, created_at INTEG
      CREATE TABLE app_pairs(a INTEGER, b INTEGER, PRIMARY KEY (a, b))$without_rowid;
      INSERT INTO app_events(kind, created_at) VALUES ('login', 1), ('login', 2);"
 add_sessions 5 $((NOW - 10*86400)) $((NOW - 10*86400))
+users=$(sql "SELECT count(*) FROM users")  # 1, or 100 on PostgreSQL (add_sessions makes its users)
 cp jobs.ini jobs.good
 cat >> jobs.ini <<'INI'
 [retention.typo]
@@ -62,7 +63,7 @@ for cmd in "run session-cleanup --now $NOW" "tick --now $NOW" "list" "status" "h
   assert_contains "$ERR" "mailjobs: error: 7 retention policy problems; nothing was run"
   assert_eq "$(db_sha)" "$before" "database file after '$cmd'"
 done
-assert_eq "$(sql "SELECT count(*) FROM sessions") $(sql "SELECT count(*) FROM users") $(sql "SELECT count(*) FROM job_runs")" "5 1 0" \
+assert_eq "$(sql "SELECT count(*) FROM sessions") $(sql "SELECT count(*) FROM users") $(sql "SELECT count(*) FROM job_runs")" "5 $users 0" \
   "nothing ran"
 
 # A required key missing: the configuration itself is refused (exit 2, file named).
